@@ -1,0 +1,44 @@
+"""The `newsweave` command line: one module per group of subcommands, one error policy for all."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .._errors import NewsweaveError
+from . import _brief
+
+EXIT_BAD_INPUT = 2
+_COMMAND_MODULES = [_brief]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="newsweave", description="Many news reports of one event in, one cited brief out."
+    )
+    parser.add_argument("--version", action="version", version=f"newsweave {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _COMMAND_MODULES:
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; a NewsweaveError prints its message and exits with code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except NewsweaveError as error:
+        print(f"newsweave: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("newsweave: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Run the stages in order for one story: clean, analyze, align, summarize, and assemble the Brief."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from ._errors import InputError, NotEnoughSourcesError
+from .align.claims import sentence_space
+from .analyze import split_sentences
+from .clean import clean_text
+from .ingest import article_from_document
+from .models import Article, Brief
+from .summarize import DEFAULT_MAX_WORDS, summarize
+
+
+def make_brief(
+    articles: Sequence[Article],
+    *,
+    story_id: str | None = None,
+    max_words: int = DEFAULT_MAX_WORDS,
+    full_analysis: bool = True,
+) -> Brief:
+    """Turn two or more reports of one event into a Brief; `full_analysis=False` fills only the summary."""
+    if max_words < 1:
+        raise InputError(f"--max-words must be a positive number of words, not {max_words}")
+    articles = prepare_articles(articles)
+    space = sentence_space(articles)
+    chosen = summarize(articles, space, max_words=max_words)
+    brief = Brief(
+        id=story_id or _story_id(articles),
+        title=_title(articles, [c.sentence.text for c in chosen]),
+        sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
+        summary=[{"text": c.sentence.text, "citations": [i + 1 for i in c.supported_by]} for c in chosen],
+    )
+    if full_analysis:
+        from .align import fill_analysis
+
+        fill_analysis(brief, articles, space)
+    return brief
+
+
+def prepare_articles(articles: Sequence[Article]) -> list[Article]:
+    """Clean and split each report; refuse fewer than two reports with text."""
+    kept: list[Article] = []
+    for article in articles:
+        cleaned = clean_text(article.text)
+        if not cleaned.text.strip():
+            continue
+        article.text = cleaned.text
+        article.published = article.published or cleaned.published
+        kept.append(article)
+    if len(kept) < 2:
+        raise NotEnoughSourcesError(
+            f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
+            "give two or more reports of the same event"
+        )
+    split_sentences(kept)
+    return kept
+
+
+def articles_from_documents(documents: Any) -> list[Article]:
+    """Build Articles from the `documents` list of a batch-input object (strings or objects)."""
+    if not isinstance(documents, list) or not documents:
+        raise InputError("`documents` must be a non-empty list of report texts or objects with `text`")
+    articles = []
+    for number, document in enumerate(documents, start=1):
+        try:
+            articles.append(article_from_document(document, fallback_id=f"doc-{number}"))
+        except InputError as error:
+            raise InputError(f"document {number}: {error}") from error
+    for number, article in enumerate(articles, start=1):
+        article.source = article.source or f"Source {number}"
+    return articles
+
+
+def _source_entry(number: int, article: Article) -> dict[str, Any]:
+    return {
+        "id": number,
+        "name": article.source or article.id,
+        "url": article.url,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+    }
+
+
+def _title(articles: Sequence[Article], summary: Sequence[str]) -> str:
+    titles = [a.title for a in articles if a.title]
+    if titles:
+        return titles[0]
+    return summary[0] if summary else articles[0].sentences[0].text if articles[0].sentences else ""
+
+
+def _story_id(articles: Sequence[Article]) -> str:
+    digest = hashlib.sha1("\n".join(a.url or a.id for a in articles).encode()).hexdigest()
+    return f"story-{digest[:12]}"

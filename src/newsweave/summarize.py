@@ -1,0 +1,214 @@
+"""Multi-document extractive summary: score sentences, pick the best without repeating, order them as a story.
+
+Sentences are taken verbatim from their sources; nothing is rewritten. Each chosen sentence cites its
+own source and every other source holding a sentence that states the same fact (`align.claims`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+
+from .align.claims import SAME_FACT_SIMILARITY, SentenceSpace, supporting_articles
+from .models import Article, Sentence
+
+DEFAULT_MAX_WORDS = 120
+REDUNDANCY_SIMILARITY = 0.5
+"""A candidate this similar (TF-IDF cosine) to a sentence already chosen repeats it and is skipped."""
+LEXRANK_THRESHOLD = 0.1
+LEXRANK_DAMPING = 0.85
+LEXRANK_ITERATIONS = 30
+
+FEATURE_NAMES = (
+    "first_sentence",
+    "inverse_position",
+    "relative_position",
+    "log_words",
+    "centroid_similarity",
+    "article_centroid_similarity",
+    "lexrank",
+    "support_share",
+    "best_other_similarity",
+    "article_centrality",
+    "article_share",
+    "has_quote",
+    "has_digit",
+    "opens_with_reference",
+    "sources_log",
+)
+
+_DANGLING_OPENER = re.compile(
+    r"^[\"“]?(?:he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|still|yet|then)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARK = re.compile(r"[\"“”]")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    """A sentence chosen for the summary and the articles (indices) that support it."""
+
+    sentence: Sentence
+    supported_by: list[int]
+
+
+def summarize(
+    articles: Sequence[Article], space: SentenceSpace, *, max_words: int = DEFAULT_MAX_WORDS
+) -> list[SummarySentence]:
+    """Choose sentences within `max_words`, without redundancy, in story order, each with its supporting sources."""
+    if not space.sentences:
+        return []
+    scores = sentence_scores(articles, space)
+    chosen = _select(space, scores, max_words)
+    chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
+    return [
+        SummarySentence(space.sentences[i], sorted({space.sentences[i].article, *supporting_articles(space, i)}))
+        for i in chosen
+    ]
+
+
+def sentence_scores(articles: Sequence[Article], space: SentenceSpace) -> np.ndarray:
+    """Score every sentence with the packaged linear scorer; broken sentences score minus infinity."""
+    weights, bias, means, scales = _scorer()
+    features = sentence_features(articles, space)
+    scores = ((features - means) / scales) @ weights + bias
+    broken = np.array([s.broken for s in space.sentences])
+    scores[broken] = -np.inf
+    return scores
+
+
+def sentence_features(articles: Sequence[Article], space: SentenceSpace) -> np.ndarray:
+    """The feature matrix (one row per sentence, columns `FEATURE_NAMES`) the scorer reads."""
+    sentences = space.sentences
+    article_of = np.array([s.article for s in sentences])
+    positions = np.array([s.position for s in sentences], dtype=np.float64)
+    lengths = np.array([max(1, len(a.sentences)) for a in articles], dtype=np.float64)[article_of]
+    words = np.array([len(s.text.split()) for s in sentences], dtype=np.float64)
+    centroid_similarity = _normalised_dot(space.vectors, _mean_row(space.vectors))
+    article_vectors = _article_means(space.vectors, article_of, len(articles))
+    own_centroid = np.asarray(
+        space.vectors.multiply(article_vectors[article_of]).sum(axis=1)
+    ).ravel() / np.maximum(np.linalg.norm(article_vectors[article_of], axis=1), 1e-9)
+    article_centrality = _article_centrality(article_vectors)[article_of]
+    article_words = np.bincount(article_of, weights=words, minlength=len(articles))
+    support, best_other = _cross_article_support(space, article_of, len(articles))
+    return np.column_stack(
+        [
+            positions == 0,
+            1.0 / (1.0 + positions),
+            positions / lengths,
+            np.log1p(words),
+            centroid_similarity,
+            own_centroid,
+            lexrank(space.similarity),
+            support,
+            best_other,
+            article_centrality,
+            article_words[article_of] / max(1.0, article_words.sum()),
+            [bool(_QUOTE_MARK.search(s.text)) for s in sentences],
+            [bool(_DIGIT.search(s.text)) for s in sentences],
+            [bool(_DANGLING_OPENER.match(s.text)) for s in sentences],
+            np.full(len(sentences), np.log(len(articles))),
+        ]
+    ).astype(np.float64)
+
+
+def lexrank(similarity: sparse.csr_matrix) -> np.ndarray:
+    """LexRank centrality (thresholded cosine graph, power method), scaled to mean 1."""
+    graph = similarity.copy()
+    graph.data = (graph.data >= LEXRANK_THRESHOLD).astype(np.float64)
+    graph.eliminate_zeros()
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    transition = sparse.diags(1.0 / np.maximum(degree, 1.0)) @ graph
+    n = similarity.shape[0]
+    rank = np.full(n, 1.0 / n)
+    for _ in range(LEXRANK_ITERATIONS):
+        rank = (1 - LEXRANK_DAMPING) / n + LEXRANK_DAMPING * (transition.T @ rank)
+    return rank * n
+
+
+def count_words(text: str) -> int:
+    """Words as the budget counts them: whitespace-separated tokens."""
+    return len(text.split())
+
+
+def _select(space: SentenceSpace, scores: np.ndarray, max_words: int) -> list[int]:
+    chosen: list[int] = []
+    used = 0
+    for index in np.argsort(-scores, kind="stable"):
+        if not np.isfinite(scores[index]):
+            break
+        words = count_words(space.sentences[index].text)
+        if used + words > max_words:
+            continue
+        if chosen and space.similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
+            continue
+        chosen.append(int(index))
+        used += words
+    return chosen
+
+
+def _story_order(sentence: Sentence, articles: Sequence[Article]) -> tuple[float, int]:
+    return sentence.position / max(1, len(articles[sentence.article].sentences)), sentence.article
+
+
+def _mean_row(vectors: sparse.csr_matrix) -> np.ndarray:
+    return np.asarray(vectors.mean(axis=0)).ravel()
+
+
+def _normalised_dot(vectors: sparse.csr_matrix, direction: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(direction)
+    return np.asarray(vectors @ direction).ravel() / norm if norm else np.zeros(vectors.shape[0])
+
+
+def _article_means(vectors: sparse.csr_matrix, article_of: np.ndarray, count: int) -> np.ndarray:
+    membership = sparse.csr_matrix(
+        (np.ones(len(article_of)), (article_of, np.arange(len(article_of)))), shape=(count, len(article_of))
+    )
+    sums = np.asarray((membership @ vectors).todense())
+    return sums / np.maximum(np.bincount(article_of, minlength=count), 1)[:, None]
+
+
+def _article_centrality(article_vectors: np.ndarray) -> np.ndarray:
+    norms = np.maximum(np.linalg.norm(article_vectors, axis=1, keepdims=True), 1e-9)
+    unit = article_vectors / norms
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, 0.0)
+    return similarity.sum(axis=1) / max(1, len(article_vectors) - 1)
+
+
+def _cross_article_support(space: SentenceSpace, article_of: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share of other articles holding a same-fact sentence, and the best similarity to another article."""
+    support = np.zeros(len(article_of))
+    best = np.zeros(len(article_of))
+    coo = space.similarity.tocoo()
+    other = article_of[coo.row] != article_of[coo.col]
+    rows, cols, values = coo.row[other], coo.col[other], coo.data[other]
+    np.maximum.at(best, rows, values)
+    strong = values >= SAME_FACT_SIMILARITY
+    pairs = {(int(r), int(article_of[c])) for r, c in zip(rows[strong], cols[strong])}
+    for row, _ in pairs:
+        support[row] += 1
+    return support / max(1, count - 1), best
+
+
+@cache
+def _scorer() -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    data = json.loads(resources.files("newsweave").joinpath("data/sentence_scorer.json").read_text())
+    names = tuple(data["features"])
+    if names != FEATURE_NAMES:
+        raise RuntimeError("the packaged sentence scorer was trained on other features; retrain it with bench/train_scorer.py")
+    return (
+        np.array(data["weights"]),
+        float(data["bias"]),
+        np.array(data["means"]),
+        np.array(data["scales"]),
+    )
