@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled seed reports and a slice of the dev set, both real data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples" / "belarus-2020-09"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEV_SLICE = FIXTURES / "multinews-dev-12.jsonl"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The three seed reports of 29 Sept 2020 (Macron meets Tikhanovskaya), as bundled in examples/."""
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_brief():
+    """The full Brief of the three seed reports, computed once for the session."""
+    from newsweave import make_brief
+    from newsweave.ingest import read_reports
+
+    return make_brief(read_reports([str(SEEDS)]))
+
+
+@pytest.fixture(scope="session")
+def dev_clusters() -> list[dict]:
+    """The first 12 clusters of the MultiNews dev set (real articles with human summaries)."""
+    return [json.loads(line) for line in DEV_SLICE.read_text().splitlines()]
