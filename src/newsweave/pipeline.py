@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .align.claims import sentence_space
+from .align.claims import SentenceSpace, sentence_space, supporting_articles
 from .analyze import split_sentences
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
-from .summarize import DEFAULT_MAX_WORDS, summarize
+from .summarize import DEFAULT_MAX_WORDS, SummarySentence, summarize
 
 
 def make_brief(
@@ -32,7 +32,7 @@ def make_brief(
         id=story_id or _story_id(articles),
         title=_title(articles, [c.sentence.text for c in chosen]),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
-        summary=[{"text": c.sentence.text, "citations": [i + 1 for i in c.supported_by]} for c in chosen],
+        summary=[_summary_entry(space, c) for c in chosen],
     )
     if full_analysis:
         from .align import fill_analysis
@@ -73,6 +73,20 @@ def articles_from_documents(documents: Any) -> list[Article]:
     for number, article in enumerate(articles, start=1):
         article.source = article.source or f"Source {number}"
     return articles
+
+
+def _summary_entry(space: SentenceSpace, chosen: SummarySentence) -> dict[str, Any]:
+    """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it."""
+    own = chosen.sentence
+    index = next(i for i, s in enumerate(space.sentences) if s is own)
+    sentence_of = {own.article: own, **{a: space.sentences[j] for a, j in supporting_articles(space, index).items()}}
+    return {
+        "text": own.text,
+        "citations": [i + 1 for i in chosen.supported_by],
+        "evidence": [
+            {"source": i + 1, "sentence": sentence_of[i].text} for i in chosen.supported_by if i in sentence_of
+        ],
+    }
 
 
 def _source_entry(number: int, article: Article) -> dict[str, Any]:
