@@ -1,0 +1,162 @@
+"""The clean stage of corpus mode: tell news reports from other pages, and find copies of one report.
+
+Two questions are asked of every page of a stream before it is grouped:
+
+- is it a news report at all? Error pages, cookie walls, embedded-tweet boilerplate, web-archive
+  notices, link lists and texts too short to be a report are marked with a reason and kept out
+  of stories (`non_article_reason`);
+- is it a copy of a report already seen (the same wire story carried by several outlets, a
+  syndicated copy with another headline or footer)? `NearDuplicateIndex` answers with MinHash
+  LSH (datasketch) over word shingles, so a story keeps one origin with several carriers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable
+
+import numpy as np
+
+from .clean import clean_text, is_furniture
+
+MIN_REPORT_WORDS = 40
+"""A text with fewer words (after page furniture is removed) is too short to be a news report."""
+MIN_SENTENCE_SHARE = 0.5
+"""A link list: less than this share of its words are in lines that read like sentences."""
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+DUPLICATE_THRESHOLD = 0.7
+"""Estimated Jaccard similarity of shingle sets above which two pages are copies of one report."""
+
+# Each kind of page that is not a news report, with lines that betray it.
+_NON_ARTICLE_KINDS: dict[str, str] = {
+    "error-page": r"\b(?:404|403|500|502|503)\b.{0,40}\b(?:not found|error|forbidden|unavailable)\b|"
+    r"\bpage (?:you (?:are|were) looking for|not found|cannot be found|could not be found|does not exist|"
+    r"is no longer available|has (?:been )?(?:moved|removed))\b|\baccess (?:denied|to this page has been denied)\b|"
+    r"\b(?:an? (?:unexpected )?error (?:has )?occurred|something went wrong|service (?:temporarily )?unavailable)\b|"
+    r"\bthis (?:article|story|content|video) (?:is no longer|has expired|has been removed|is not available)",
+    "cookie-wall": r"\b(?:we|this (?:site|website)) uses? cookies\b|\bcookie (?:settings|preferences|consent|policy)\b|"
+    r"\b(?:accept|agree to) (?:all )?cookies\b|\bby (?:continuing to (?:use|browse)|using) (?:this|our) (?:site|website)\b|"
+    r"\bplease (?:enable|turn on) (?:javascript|cookies)\b|\b(?:ad ?blocker|adblock)\b.{0,60}\b(?:disable|whitelist|turn off)\b",
+    "tweet-embed": r"\btweet with a location\b|\badd (?:a )?location (?:information )?to your tweets\b|"
+    r"\btwitter (?:stores|may store) (?:that|your) location\b|\blocation history\b|"
+    r"\b(?:tweet|post) (?:is|was) (?:unavailable|deleted)\b|\bthis (?:tweet|media) (?:is|may be) unavailable\b|"
+    r"\bpic\.twitter\.com/|\bembed (?:this )?tweet\b|\bthird-party applications?\b",
+    "archive-notice": r"\bcrawl data\b|\bwayback machine\b|\binternet archive\b|\bthe seed for (?:this|the|\w+) crawl\b|"
+    r"\barchive-it\b|\bweb (?:captures|collections?|crawl)\b|\bthis crawl was run\b",
+}
+_KIND_LINES = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _NON_ARTICLE_KINDS.items()}
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_SENTENCE_END = re.compile(r"[.!?\"'”’)\]:]\s*$")
+_LINK_LIST_MAX_WORDS = 12
+"""A line of a link list is short; a line this long is prose even without an end mark."""
+
+
+def non_article_reason(text: str) -> str | None:
+    """Why a cleaned text is not a news report ('error-page', 'too-short', ...), or None if it is one."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    kept: list[str] = []
+    hits: dict[str, int] = {}
+    for line in lines:
+        kind = _line_kind(line)
+        if kind is None:
+            kept.append(line)
+        else:
+            hits[kind] = hits.get(kind, 0) + len(_WORD.findall(line))
+    words = sum(len(_WORD.findall(line)) for line in kept)
+    if hits and words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2:
+        return max(sorted(hits), key=hits.__getitem__)
+    if words < MIN_REPORT_WORDS:
+        return max(sorted(hits), key=hits.__getitem__) if hits else "too-short"
+    if _is_link_list(kept):
+        return "link-list"
+    return None
+
+
+def clean_for_corpus(raw: str) -> tuple[str, str | None]:
+    """Strip page furniture, then say whether what is left is a news report: (clean text, reason or None)."""
+    text = clean_text(raw).text
+    return text, non_article_reason(text)
+
+
+def text_fingerprint(text: str) -> str:
+    """A hash of a text's words (case and spacing ignored): equal for the same report saved twice."""
+    words = " ".join(_WORD.findall(text.lower()))
+    return hashlib.sha1(words.encode("utf-8")).hexdigest()
+
+
+def _line_kind(line: str) -> str | None:
+    for kind, pattern in _KIND_LINES.items():
+        if pattern.search(line):
+            return kind
+    if len(line) <= 300 and is_furniture(line):
+        return "furniture"
+    return None
+
+
+def _is_link_list(lines: list[str]) -> bool:
+    if len(lines) < 6:
+        return False
+    prose = [line for line in lines if _SENTENCE_END.search(line) or len(line.split()) > _LINK_LIST_MAX_WORDS]
+    prose_words = sum(len(line.split()) for line in prose)
+    return prose_words / sum(len(line.split()) for line in lines) < MIN_SENTENCE_SHARE
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+class NearDuplicateIndex:
+    """A MinHash LSH index of the reports seen so far: finds the origin a new report is a copy of."""
+
+    __slots__ = ("_lsh", "_signatures", "_template", "threshold")
+
+    def __init__(self, *, threshold: float = DUPLICATE_THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        from datasketch import MinHash, MinHashLSH
+
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._template = MinHash(num_perm=num_perm, hashfunc=_crc32)
+        self._signatures: dict[str, np.ndarray] = {}
+
+    def signature(self, text: str) -> np.ndarray:
+        """The MinHash signature of a text's word shingles (stable across processes)."""
+        from datasketch import MinHash
+
+        words = [w.lower() for w in _WORD.findall(text)]
+        shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+        minhash = MinHash(num_perm=len(self._template.hashvalues), hashfunc=_crc32, permutations=self._template.permutations, scheme=self._template.scheme)
+        minhash.update_batch(sorted(shingles))
+        return minhash.hashvalues
+
+    def origin_of(self, signature: np.ndarray) -> str | None:
+        """The key of the indexed report this signature copies most closely, or None."""
+        minhash = self._minhash(signature)
+        best: tuple[float, str] | None = None
+        for key in self._lsh.query(minhash):
+            similarity = minhash.jaccard(self._minhash(self._signatures[key]))
+            if similarity >= self.threshold and (best is None or (similarity, key) > best):
+                best = (similarity, key)
+        return best[1] if best else None
+
+    def add(self, key: str, signature: np.ndarray) -> None:
+        """Index a report as a possible origin of later copies."""
+        self._lsh.insert(key, self._minhash(signature), check_duplication=False)
+        self._signatures[key] = signature
+
+    def remove(self, keys: Iterable[str]) -> None:
+        """Forget reports (of closed stories), so memory does not grow with the archive."""
+        for key in keys:
+            if self._signatures.pop(key, None) is not None:
+                self._lsh.remove(key)
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def _minhash(self, signature: np.ndarray):  # noqa: ANN202 - datasketch MinHash
+        from datasketch import MinHash
+
+        return MinHash(num_perm=len(signature), hashfunc=_crc32, hashvalues=signature, permutations=self._template.permutations,
+                       scheme=self._template.scheme)
