@@ -1,0 +1,166 @@
+"""The REST API: post articles, list stories, read a story's brief, and brief a batch without storing it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
+
+from .._errors import NewsweaveError, NotFoundError
+from ..ingest import article_from_document
+from ..models import Article
+from ..pipeline import articles_from_documents, make_brief
+from ..summarize import DEFAULT_MAX_WORDS
+from ._schemas import ArticleError, ArticleIn, ArticlesCreated, Brief, BriefRequest, ErrorOut, StoriesPage, StoredArticle
+
+MAX_ARTICLES_PER_POST = 1000
+MAX_STORIES_PER_PAGE = 200
+DEFAULT_STORIES_PER_PAGE = 50
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "the body is not valid JSON"},
+    413: {"model": ErrorOut, "description": "the body is larger than the service's limit"},
+    422: {"model": ErrorOut, "description": "a field is missing or has the wrong type"},
+}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut, "description": "missing or wrong bearer token"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "no story with this id"}}
+
+
+def router(*, token: str | None) -> APIRouter:
+    """The /api routes; with a token, writes depend on the bearer check (and /openapi.json says so)."""
+    api = APIRouter(prefix="/api", tags=["api"])
+    write_dependencies = [Depends(_bearer_check(token))] if token else []
+    write_errors = {**ERRORS, **(AUTH_ERRORS if token else {})}
+    api.add_api_route(
+        "/articles", post_articles, methods=["POST"], status_code=201, response_model=ArticlesCreated,
+        dependencies=write_dependencies, responses=write_errors, summary="Store articles and group them into stories",
+        openapi_extra={"requestBody": _articles_body_schema()},
+    )
+    api.add_api_route("/stories", get_stories, methods=["GET"], response_model=StoriesPage, responses={422: ERRORS[422]},
+                      summary="List stories, newest first")
+    api.add_api_route("/stories/{story_id}", get_story, methods=["GET"], response_model=Brief,
+                      responses=NOT_FOUND, summary="The brief of one story, up to date")
+    api.add_api_route("/brief", post_brief, methods=["POST"], response_model=Brief, responses=ERRORS,
+                      summary="The brief of a batch-input object, stored nowhere")
+    return api
+
+
+async def post_articles(request: Request) -> JSONResponse:
+    """Store one article object or a list; a bad article is reported by index and the others are still stored."""
+    items, single = _article_items(await request.body())
+    articles: list[tuple[int, Article]] = []
+    errors: list[ArticleError] = []
+    for index, item in enumerate(items):
+        try:
+            articles.append((index, await run_in_threadpool(_article_of, item)))
+        except (ValidationError, NewsweaveError, ValueError) as error:
+            errors.append(ArticleError(index=index, error=_error_text(error)))
+    results = await run_in_threadpool(request.app.state.store.add_articles, [a for _, a in articles]) if articles else []
+    stored = [
+        StoredArticle(index=index, id=r.article_id if r.added else (r.duplicate_of or r.article_id), story=r.story_id,
+                      stored=r.added, duplicate_of=r.duplicate_of, dropped_reason=r.dropped_reason)
+        for (index, _), r in zip(articles, results)
+    ]
+    if not stored:
+        message = errors[0].error if single else f"none of the {len(items)} articles could be stored"
+        return JSONResponse({"error": message, "errors": [e.model_dump() for e in errors]}, status_code=422)
+    body = ArticlesCreated(articles=stored, errors=errors)
+    return JSONResponse(body.model_dump(exclude_none=False), status_code=201)
+
+
+def get_stories(request: Request,
+                limit: int = Query(DEFAULT_STORIES_PER_PAGE, ge=1, le=MAX_STORIES_PER_PAGE, description="stories per page"),
+                offset: int = Query(0, ge=0, description="stories to skip")) -> dict[str, Any]:
+    """One page of the stories, newest update first."""
+    rows = request.app.state.store.stories(limit=limit + 1, offset=offset)
+    stories = [
+        {"id": s.id, "title": s.title, "articles": s.articles, "sources": s.sources,
+         "first_seen": s.first_seen.isoformat(), "updated": s.updated.isoformat(), "version": s.version}
+        for s in rows[:limit]
+    ]
+    return {"stories": stories, "limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None}
+
+
+def get_story(story_id: str, request: Request) -> JSONResponse:
+    """The Brief JSON of one stored story, recomputed only when it has gained reports."""
+    return JSONResponse(story_brief_or_404(request, story_id))
+
+
+def post_brief(batch: BriefRequest) -> JSONResponse:
+    """The Brief of the documents given, computed now and stored nowhere."""
+    documents = [d if isinstance(d, str) else d.model_dump(exclude_none=True) for d in batch.documents]
+    articles = articles_from_documents(documents)
+    brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
+    return JSONResponse(brief.to_dict())
+
+
+def story_brief_or_404(request: Request, story_id: str) -> dict[str, Any]:
+    """The cached or fresh Brief of a story; NotFoundError with a message for clients when unknown."""
+    try:
+        return request.app.state.briefs.brief(story_id)
+    except NotFoundError:
+        raise NotFoundError(f"no story {story_id!r}; GET /api/stories lists the stories") from None
+
+
+def _article_items(body: bytes) -> tuple[list[Any], bool]:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise HTTPException(400, f"the body is not valid JSON ({error})") from None
+    if isinstance(data, dict):
+        return [data], True
+    if isinstance(data, list) and data:
+        if len(data) > MAX_ARTICLES_PER_POST:
+            raise HTTPException(422, f"at most {MAX_ARTICLES_PER_POST} articles per request, not {len(data)}; split the list")
+        return data, False
+    raise HTTPException(422, "the body must be an article object or a non-empty list of them")
+
+
+def _article_of(item: Any) -> Article:
+    if not isinstance(item, dict):
+        raise ValueError(f"an article must be an object with `text` or `html`, not {type(item).__name__}")
+    fields = ArticleIn.model_validate(item).model_dump(exclude_none=True)
+    fields["id"] = fields.get("id") or _article_id(fields)
+    article = article_from_document(fields, fallback_id=fields["id"])
+    return article
+
+
+def _article_id(fields: dict[str, Any]) -> str:
+    key = fields.get("url") or fields.get("text") or fields.get("html") or ""
+    return "a-" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        from ._app import describe_validation
+
+        return describe_validation(error.errors())
+    return str(error)
+
+
+def _bearer_check(token: str):  # noqa: ANN202 - a FastAPI dependency
+    scheme = HTTPBearer(auto_error=False, description="the service's token, given by `newsweave serve --token`")
+
+    def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:
+        given = credentials.credentials if credentials else ""
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "this service needs `Authorization: Bearer <token>` on writes; the token is wrong or missing",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    return check
+
+
+def _articles_body_schema() -> dict[str, Any]:
+    article = ArticleIn.model_json_schema()
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "anyOf": [article, {"type": "array", "items": article, "minItems": 1, "maxItems": MAX_ARTICLES_PER_POST}],
+        }}},
+    }

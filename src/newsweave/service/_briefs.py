@@ -1,0 +1,60 @@
+"""Briefs of stored stories, cached by story version, and the one lock that runs the pipeline."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from ..pipeline import make_brief
+from ..store import Store
+
+CACHED_BRIEFS = 256
+SINGLE_REPORT_NOTE = "One report so far: the brief compares outlets once a second report of this story arrives."
+
+
+class BriefCache:
+    """The Brief JSON of each story, recomputed only when the story's version has changed."""
+
+    def __init__(self, store: Store, pipeline_lock: threading.Lock, *, size: int = CACHED_BRIEFS) -> None:
+        self._store = store
+        self._pipeline_lock = pipeline_lock
+        self._size = size
+        self._briefs: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def brief(self, story_id: str) -> dict[str, Any]:
+        """The current Brief of a story (raises NotFoundError for an unknown id)."""
+        version = self._store.story_version(story_id)
+        cached = self._cached(story_id, version)
+        if cached is not None:
+            return cached
+        with self._pipeline_lock:
+            version = self._store.story_version(story_id)
+            cached = self._cached(story_id, version)
+            if cached is not None:
+                return cached
+            brief = story_brief(self._store, story_id)
+        with self._guard:
+            self._briefs[story_id] = (version, brief)
+            self._briefs.move_to_end(story_id)
+            while len(self._briefs) > self._size:
+                self._briefs.popitem(last=False)
+        return brief
+
+    def _cached(self, story_id: str, version: int) -> dict[str, Any] | None:
+        with self._guard:
+            entry = self._briefs.get(story_id)
+            if entry is None or entry[0] != version:
+                return None
+            self._briefs.move_to_end(story_id)
+            return entry[1]
+
+
+def story_brief(store: Store, story_id: str) -> dict[str, Any]:
+    """Compute the Brief JSON of a stored story from its reports (copies of another report left out)."""
+    articles = store.story_origins(story_id) or store.story_articles(story_id)
+    brief = make_brief(articles, story_id=story_id, min_sources=1).to_dict()
+    if len(brief["sources"]) < 2:
+        brief["note"] = SINGLE_REPORT_NOTE
+    return brief

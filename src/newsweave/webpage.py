@@ -1,0 +1,260 @@
+"""The brief as an HTML page: one markup for `brief --format html` and for the service's story page.
+
+Every text that comes from a report is escaped here, and links are kept only when they are http(s),
+so a hostile article shows as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from html import escape
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urlparse
+
+ASSET_NAMES = ("newsweave.css", "newsweave.js")
+STATIC_PREFIX = "/static/"
+MAX_CLAIMS_PER_STATUS = 8
+MAX_COVERAGE_ROWS = 14
+STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
+STATUS_ORDER = ("disputed", "corroborated", "single-source")
+
+
+@cache
+def asset_text(name: str) -> str:
+    """The text of one packaged page asset (stylesheet or script) from newsweave/web/."""
+    if name not in ASSET_NAMES:
+        raise KeyError(name)
+    return (files("newsweave") / "web" / name).read_text(encoding="utf-8")
+
+
+def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str:
+    """A whole HTML document around `body` (already escaped markup); assets inlined or linked from /static/."""
+    if inline_assets:
+        head_assets = f"<style>{asset_text('newsweave.css')}</style>"
+        tail_assets = f"<script>{asset_text('newsweave.js')}</script>"
+    else:
+        head_assets = f'<link rel="stylesheet" href="{STATIC_PREFIX}newsweave.css">'
+        tail_assets = f'<script src="{STATIC_PREFIX}newsweave.js" defer></script>'
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="referrer" content="no-referrer"><title>{escape(title)}</title>{head_assets}</head>'
+        f"<body>{header}<main class=page>{body}</main>{tail_assets}</body></html>\n"
+    )
+
+
+def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True, header: str = "", kicker: str = "",
+               note: str = "") -> str:
+    """The whole page of one Brief (a Brief JSON dict)."""
+    return page(brief.get("title") or "Story brief", brief_markup(brief, kicker=kicker, note=note),
+                inline_assets=inline_assets, header=header)
+
+
+def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") -> str:
+    """The markup of one Brief: summary with checkable citations, claims, disagreements, quotes, timeline, coverage."""
+    sources = {s["id"]: s for s in brief.get("sources", [])}
+    kicker = kicker or _default_kicker(brief)
+    head = (
+        f'<header class=brief-head><p class=kicker>{escape(kicker)}</p>'
+        f'<h1>{escape(brief.get("title") or "Untitled story")}</h1>'
+        + (f"<p class=note>{escape(note)}</p>" if note else "")
+        + "</header>"
+    )
+    main = "".join([
+        _summary_section(brief.get("summary", []), sources),
+        _disagreements_section(brief.get("disagreements", []), sources),
+        _claims_section(brief.get("claims", []), sources),
+        _quotes_section(brief.get("quotes", []), sources),
+        _timeline_section(brief.get("timeline", []), sources),
+        _coverage_section(brief.get("claims", []), sources),
+    ])
+    side = _sources_section(brief.get("sources", []), brief.get("claims", [])) + _entities_section(
+        brief.get("entities", []), sources)
+    return f"<article class=brief>{head}<div class=layout><div class=main>{main}</div><aside class=side>{side}</aside></div></article>"
+
+
+def safe_href(url: Any) -> str | None:
+    """The URL escaped for an href if it is an http(s) address, else None (no javascript: or data: links)."""
+    if not isinstance(url, str):
+        return None
+    parsed = urlparse(url.strip())
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        return None
+    return escape(url.strip(), quote=True)
+
+
+def source_chips(numbers: Iterable[int], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    """Small numbered marks naming the sources (the outlet shows on hover)."""
+    return "<span class=chips>" + "".join(
+        f'<span class=chip title="{escape(_source_name(sources, n))}">{int(n)}</span>' for n in numbers
+    ) + "</span>"
+
+
+def _default_kicker(brief: Mapping[str, Any]) -> str:
+    count = len(brief.get("sources", []))
+    return f"Story brief · {count} source{'s' if count != 1 else ''}"
+
+
+def _section(key: str, heading: str, body: str, *, count: int | None = None, extra: str = "") -> str:
+    badge = f" <span class=count>{count}</span>" if count is not None else ""
+    return f'<section class="card {key}" id={key}><h2>{escape(heading)}{badge}</h2>{extra}{body}</section>'
+
+
+def _source_name(sources: Mapping[int, Mapping[str, Any]], number: int) -> str:
+    source = sources.get(number)
+    return str(source.get("name") or f"Source {number}") if source else f"Source {number}"
+
+
+def _summary_section(summary: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not summary:
+        return _section("summary", "Summary", "<p class=empty>No summary could be written from these reports.</p>")
+    sentences = []
+    for number, item in enumerate(summary):
+        evidence = {e.get("source"): e.get("sentence", "") for e in item.get("evidence", []) if isinstance(e, Mapping)}
+        marks = "".join(_citation(number, n, sources, evidence.get(n)) for n in item.get("citations", []))
+        sentences.append(f"<span class=sentence>{escape(item.get('text', ''))}</span><span class=cites>{marks}</span>")
+    hint = "<p class=hint>Click a number to see the sentence of that source behind the summary sentence.</p>"
+    return _section("summary", "Summary", f"<p class=summary-text>{' '.join(sentences)}</p>{hint}")
+
+
+def _citation(sentence: int, number: int, sources: Mapping[int, Mapping[str, Any]], evidence: str | None) -> str:
+    ident = f"ev-{sentence}-{int(number)}"
+    name = escape(_source_name(sources, number))
+    quote = f"<q>{escape(evidence)}</q>" if evidence else "<span class=muted>This source supports the sentence.</span>"
+    return (
+        f'<span class=cite-wrap><button type=button class=cite aria-expanded=false aria-controls={ident} '
+        f'aria-label="Source {int(number)}: {name}">{int(number)}</button>'
+        f"<span class=evidence id={ident} role=tooltip><span class=outlet>{int(number)} · {name}</span>{quote}</span></span>"
+    )
+
+
+def _claims_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not claims:
+        return ""
+    groups = []
+    for status in STATUS_ORDER:
+        members = [c for c in claims if c.get("status") == status]
+        if not members:
+            continue
+        items = [_claim_item(c, sources) for c in members]
+        shown = "".join(items[:MAX_CLAIMS_PER_STATUS])
+        rest = items[MAX_CLAIMS_PER_STATUS:]
+        more = (f"<details class=more><summary>{len(rest)} more</summary><ul class=claims>{''.join(rest)}</ul></details>"
+                if rest else "")
+        groups.append(f'<h3 class="status-head {status}">{STATUS_LABELS[status]} <span class=count>{len(members)}</span></h3>'
+                      f"<ul class=claims>{shown}</ul>{more}")
+    legend = ("<p class=hint>Corroborated: stated by two or more sources. Single source: only one outlet reports it. "
+              "Disputed: sources give different values.</p>")
+    return _section("claims", "Claims", "".join(groups), count=len(claims), extra=legend)
+
+
+def _claim_item(claim: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    status = claim.get("status", "single-source")
+    label = STATUS_LABELS.get(status, status)
+    return (f'<li class="claim {escape(status)}"><span class="badge {escape(status)}">{escape(label)}</span>'
+            f"<span class=claim-text>{escape(claim.get('text', ''))}</span>{source_chips(claim.get('sources', []), sources)}</li>")
+
+
+def _disagreements_section(disagreements: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not disagreements:
+        return ""
+    blocks = []
+    for item in disagreements:
+        cards = "".join(
+            f'<div class=side-card><p class=value>{escape(str(v.get("value", "")))}</p>'
+            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}</p>'
+            f'<p class=quote>{escape(v.get("sentence", ""))}</p></div>'
+            for v in item.get("values", [])
+        )
+        blocks.append(f"<div class=disagreement><h3>{escape(str(item.get('about', '')))}</h3><div class=versus>{cards}</div></div>")
+    return _section("disagreements", "Where sources disagree", "".join(blocks), count=len(disagreements))
+
+
+def _quotes_section(quotes: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not quotes:
+        return ""
+    items = "".join(
+        f"<figure class=quote-item><blockquote>{escape(q.get('text', ''))}</blockquote>"
+        f"<figcaption><span class=speaker>{escape(q.get('speaker', '') or 'Unattributed')}</span>"
+        f"{source_chips(q.get('sources', []), sources)}</figcaption></figure>"
+        for q in quotes
+    )
+    return _section("quotes", "Who said what", items, count=len(quotes))
+
+
+def _timeline_section(timeline: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not timeline:
+        return ""
+    items = "".join(
+        f'<li><time datetime="{escape(str(t.get("date", "")))}">{escape(str(t.get("date", "")))}</time>'
+        f"<span class=event>{escape(t.get('text', ''))}</span>{source_chips(t.get('sources', []), sources)}</li>"
+        for t in timeline
+    )
+    return _section("timeline", "Timeline", f"<ol class=timeline>{items}</ol>", count=len(timeline))
+
+
+def _coverage_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not claims or len(sources) < 2:
+        return ""
+    rows = sorted(claims, key=lambda c: (STATUS_ORDER.index(c.get("status", "single-source"))
+                                         if c.get("status") in STATUS_ORDER else 3, -len(c.get("sources", []))))
+    rows = rows[:MAX_COVERAGE_ROWS]
+    numbers = sorted(sources)
+    head = "".join(f'<th scope=col title="{escape(_source_name(sources, n))}"><span class=chip>{n}</span>'
+                   f"<span class=col-name>{escape(_source_name(sources, n))}</span></th>" for n in numbers)
+    body = []
+    for claim in rows:
+        reported = set(claim.get("sources", []))
+        cells = "".join(
+            f'<td class="{"yes" if n in reported else "no"}" title="{escape(_source_name(sources, n))}">'
+            f'{"<span class=dot aria-label=reports>●</span>" if n in reported else "<span class=sr>not reported</span>"}</td>'
+            for n in numbers
+        )
+        status = claim.get("status", "single-source")
+        body.append(f'<tr><th scope=row><span class="badge {escape(status)}">{escape(STATUS_LABELS.get(status, status))}</span>'
+                    f"<span class=row-text>{escape(claim.get('text', ''))}</span></th>{cells}</tr>")
+    totals = "".join(f"<td>{sum(1 for c in claims if n in c.get('sources', []))}</td>" for n in numbers)
+    table = (f"<div class=grid-scroll><table class=coverage><thead><tr><th scope=col>Claim</th>{head}</tr></thead>"
+             f"<tbody>{''.join(body)}</tbody><tfoot><tr><th scope=row>Claims reported (all {len(claims)})</th>{totals}</tr></tfoot></table></div>")
+    hint = "<p class=hint>Which source reports which claim; the most shared and disputed claims first.</p>"
+    return _section("coverage", "Coverage", table, extra=hint)
+
+
+def _sources_section(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> str:
+    if not sources:
+        return ""
+    items = []
+    for source in sources:
+        number = source.get("id")
+        name = escape(str(source.get("name") or f"Source {number}"))
+        href = safe_href(source.get("url"))
+        link = f'<a href="{href}" rel="noopener noreferrer nofollow" target=_blank>{name}</a>' if href else name
+        details = [escape(str(v)) for v in (source.get("title"), source.get("published")) if v]
+        only = sum(1 for c in claims if c.get("status") == "single-source" and c.get("sources") == [number])
+        facts = f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""
+        items.append(
+            f"<li><span class=chip>{int(number) if isinstance(number, int) else escape(str(number))}</span>"
+            f"<div><p class=source-name>{link}</p>"
+            + (f"<p class=source-meta>{' · '.join(details)}</p>" if details else "")
+            + (f"<p class=source-meta>{facts}</p>" if facts else "")
+            + "</div></li>"
+        )
+    return _section("sources", "Sources", f"<ol class=sources>{''.join(items)}</ol>", count=len(sources))
+
+
+def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    if not entities:
+        return ""
+    items = []
+    for entity in entities:
+        name = str(entity.get("name", ""))
+        variants = [str(v) for v in entity.get("variants", []) if str(v) != name]
+        also = f"<p class=variants>also written {escape(', '.join(variants))}</p>" if variants else ""
+        items.append(
+            f"<li><p><span class=entity-name>{escape(name)}</span> <span class=type>{escape(str(entity.get('type', '')))}</span>"
+            f"{source_chips(entity.get('sources', []), sources)}</p>{also}</li>"
+        )
+    return _section("entities", "People, organisations, places", f"<ul class=entities>{''.join(items)}</ul>",
+                    count=len(entities))
