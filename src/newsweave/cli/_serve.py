@@ -1,0 +1,84 @@
+"""`newsweave serve`: the REST API and the web pages over the store, on uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import socket
+import sys
+from typing import Any
+
+from .._errors import InputError
+
+TOKEN_ENV_VARIABLE = "NEWSWEAVE_TOKEN"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_MAX_BODY_MB = 10
+
+
+def add_parser(commands: Any) -> None:
+    """Register `serve` and its options."""
+    parser = commands.add_parser(
+        "serve",
+        help="run the web service: post articles, read stories as briefs in a browser",
+        description="Serve the REST API (/api/...) and the web pages over the article store.",
+    )
+    parser.add_argument("--db", help="the store file (default: $NEWSWEAVE_DB or ~/.local/share/newsweave/newsweave.db)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    parser.add_argument("--token", help=f"require `Authorization: Bearer TOKEN` on writes (default: ${TOKEN_ENV_VARIABLE})")
+    parser.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY_MB,
+                        help=f"largest request body accepted, in MB (default: {DEFAULT_MAX_BODY_MB})")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the store and serve until interrupted."""
+    import uvicorn
+
+    from ..service import create_app
+    from ..store import default_db_path
+
+    if args.max_body_mb <= 0:
+        raise InputError("--max-body-mb must be a positive number")
+    token = args.token or os.environ.get(TOKEN_ENV_VARIABLE) or None
+    _check_port_free(args.host, args.port)
+    if not token and not _is_loopback(args.host):
+        print(f"newsweave: warning: listening on {args.host} without a token; anyone who can reach it can post. "
+              f"Give --token or set ${TOKEN_ENV_VARIABLE}.", file=sys.stderr)
+    db_path = args.db or default_db_path()
+    app = create_app(db_path, token=token, max_body_bytes=int(args.max_body_mb * 1_000_000))
+    print(f"newsweave: serving {db_path} on http://{args.host}:{args.port}/"
+          + (" (writes need the token)" if token else ""), file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise InputError(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port or --host") from error
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return number
