@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import Any
 
 from .models import Brief
@@ -61,35 +60,10 @@ def render_markdown(brief: Brief) -> str:
 
 
 def render_html(brief: Brief) -> str:
-    """One self-contained HTML page (no external asset); every text from a source is escaped."""
-    data = brief.to_dict()
-    names = {s["id"]: s["name"] for s in data["sources"]}
-    summary = " ".join(
-        f"<span class=sentence>{escape(s['text'])}</span> {_html_marks(s['citations'], names)}" for s in data["summary"]
-    )
-    sections = [
-        _html_list("Confirmed by several sources", [
-            f"{escape(c['text'])} {_html_marks(c['sources'], names)}" for c in data["claims"] if c["status"] == "corroborated"
-        ][:MAX_CLAIMS_SHOWN]),
-        _html_list("Where sources disagree", [
-            f"<b>{escape(d['about'])}</b>: " + "; ".join(
-                f"{escape(str(v['value']))} {_html_marks([v['source']], names)}" for v in d["values"])
-            for d in data["disagreements"]
-        ]),
-        _html_list("Who said what", [
-            f"<b>{escape(q['speaker'])}</b>: “{escape(q['text'])}” {_html_marks(q['sources'], names)}" for q in data["quotes"]
-        ]),
-        _html_list("Timeline", [
-            f"<time>{escape(t['date'])}</time> {escape(t['text'])} {_html_marks(t['sources'], names)}" for t in data["timeline"]
-        ]),
-        _html_list("People, organisations and places", [
-            f"{escape(e['name'])} <small>{escape(e['type'])}</small>"
-            + (f" <small>also: {escape(', '.join(v for v in e['variants'] if v != e['name']))}</small>" if len(e["variants"]) > 1 else "")
-            for e in data["entities"]
-        ]),
-        _html_list("Sources", [_html_source(s) for s in data["sources"]], ordered=True),
-    ]
-    return _PAGE.format(title=escape(data["title"]), summary=summary, sections="\n".join(s for s in sections if s))
+    """One self-contained HTML page (styles and script inlined); the markup lives in webpage.py, shared with the service."""
+    from .webpage import brief_page
+
+    return brief_page(brief.to_dict(), inline_assets=True)
 
 
 def _marks(numbers: list[int]) -> str:
@@ -106,41 +80,3 @@ def _single_source_lines(data: dict[str, Any]) -> list[str]:
 
 def _markdown_section(heading: str, items: list[str]) -> list[str]:
     return [f"## {heading}", "", *items, ""] if items else []
-
-
-def _html_marks(numbers: list[int], names: dict[int, str]) -> str:
-    return "".join(f'<sup class=cite title="{escape(names.get(n, str(n)))}">[{n}]</sup>' for n in numbers)
-
-
-def _html_list(heading: str, items: list[str], *, ordered: bool = False) -> str:
-    if not items:
-        return ""
-    tag = "ol" if ordered else "ul"
-    body = "".join(f"<li>{item}</li>" for item in items)
-    return f"<section><h2>{escape(heading)}</h2><{tag}>{body}</{tag}></section>"
-
-
-def _html_source(source: dict[str, Any]) -> str:
-    name = escape(source["name"])
-    if source.get("url"):
-        name = f'<a href="{escape(source["url"])}" rel="noopener noreferrer">{name}</a>'
-    details = [escape(v) for v in (source.get("title"), source.get("published")) if v]
-    return name + (f" <small>{' · '.join(details)}</small>" if details else "")
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body{{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d232b;background:#fbfbf9}}
-h1{{font-size:1.6rem;line-height:1.25}} h2{{font-size:1.05rem;text-transform:uppercase;letter-spacing:.04em;color:#4a5563;margin-top:2rem}}
-.summary{{font-size:1.08rem}} sup.cite{{color:#0b5cad;font-size:.72em;margin-left:1px;cursor:help}}
-li{{margin:.35rem 0}} small{{color:#667085}} time{{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.4rem}}
-a{{color:#0b5cad}}
-</style></head>
-<body><main><h1>{title}</h1>
-<p class=summary>{summary}</p>
-{sections}
-</main></body></html>
-"""

@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlparse
 
-ASSET_NAMES = ("newsweave.css", "newsweave.js")
+ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
 STATIC_PREFIX = "/static/"
 MAX_CLAIMS_PER_STATUS = 8
 MAX_COVERAGE_ROWS = 14
@@ -31,6 +31,7 @@ def asset_text(name: str) -> str:
 
 def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str:
     """A whole HTML document around `body` (already escaped markup); assets inlined or linked from /static/."""
+    icon = "" if inline_assets else f'<link rel="icon" href="{STATIC_PREFIX}favicon.svg" type="image/svg+xml">'
     if inline_assets:
         head_assets = f"<style>{asset_text('newsweave.css')}</style>"
         tail_assets = f"<script>{asset_text('newsweave.js')}</script>"
@@ -40,7 +41,7 @@ def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer"><title>{escape(title)}</title>{head_assets}</head>'
+        f'<meta name="referrer" content="no-referrer">{icon}<title>{escape(title)}</title>{head_assets}</head>'
         f"<body>{header}<main class=page>{body}</main>{tail_assets}</body></html>\n"
     )
 
@@ -99,7 +100,7 @@ def _default_kicker(brief: Mapping[str, Any]) -> str:
 
 def _section(key: str, heading: str, body: str, *, count: int | None = None, extra: str = "") -> str:
     badge = f" <span class=count>{count}</span>" if count is not None else ""
-    return f'<section class="card {key}" id={key}><h2>{escape(heading)}{badge}</h2>{extra}{body}</section>'
+    return f'<section class=card id={key}><h2>{escape(heading)}{badge}</h2>{extra}{body}</section>'
 
 
 def _source_name(sources: Mapping[int, Mapping[str, Any]], number: int) -> str:
@@ -152,8 +153,7 @@ def _claims_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, M
 
 def _claim_item(claim: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> str:
     status = claim.get("status", "single-source")
-    label = STATUS_LABELS.get(status, status)
-    return (f'<li class="claim {escape(status)}"><span class="badge {escape(status)}">{escape(label)}</span>'
+    return (f'<li class="claim {escape(status)}" data-status="{escape(status)}">'
             f"<span class=claim-text>{escape(claim.get('text', ''))}</span>{source_chips(claim.get('sources', []), sources)}</li>")
 
 

@@ -24,7 +24,7 @@ PASTE_FIELDS = 3
 MAX_PASTED_REPORTS = 30
 PASTED_NOTE = "Made from the reports you pasted; nothing was stored."
 _URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
-_ASSET_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
+_ASSET_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml"}
 
 
 def router() -> APIRouter:
@@ -34,6 +34,7 @@ def router() -> APIRouter:
     web.add_api_route("/stories/{story_id}", story_page, methods=["GET"], response_class=HTMLResponse)
     web.add_api_route("/brief", pasted_brief, methods=["POST"], response_class=HTMLResponse)
     web.add_api_route("/static/{name}", static_asset, methods=["GET"])
+    web.add_api_route("/favicon.ico", favicon, methods=["GET"])
     return web
 
 
@@ -69,6 +70,11 @@ def static_asset(name: str) -> Response:
         raise NotFoundError(f"no asset {name!r}")
     return Response(asset_text(name), media_type=_ASSET_TYPES[name.rsplit(".", 1)[1]],
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+def favicon() -> Response:
+    """The tab icon, for browsers that ask for /favicon.ico whatever the page says."""
+    return static_asset("favicon.svg")
 
 
 def wants_html(request: Request) -> bool:
