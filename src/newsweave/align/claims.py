@@ -1,17 +1,33 @@
-"""Align sentences of different sources that state the same fact into claims."""
+"""Align sentences of different sources that state the same fact into claims.
+
+Sentences are compared by TF-IDF cosine. When the story's entities are known, each name is first
+replaced by one token per entity (`entity_texts`), so "Tikhanovskaya" and "Ms Tsikhanouskaya" count
+as the same word; outlets that carry the same wire copy are grouped into one origin (`wire_origins`)
+so that a copied story does not corroborate itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from ..models import Article, Sentence
 
+if TYPE_CHECKING:
+    from ..entities import EntityIndex
+
 SAME_FACT_SIMILARITY = 0.45
 """TF-IDF cosine from which two sentences of different sources are taken to state the same fact."""
+COPY_SIMILARITY = 0.85
+"""TF-IDF cosine from which two sentences are copies of one another (wire copy, syndication)."""
+COPY_SHARE = 0.5
+"""Two articles are one origin when this share of the shorter one's sentences are copies in the other."""
+COPY_MIN_SENTENCES = 3
 
 
 @dataclass(slots=True)
@@ -30,10 +46,11 @@ class Claim:
     sentences: list[Sentence]
     sources: list[int]
     status: str = "single-source"
+    origins: list[list[int]] = field(default_factory=list)
 
 
-def sentence_space(articles: Sequence[Article]) -> SentenceSpace:
-    """Vectorise every sentence of the story with TF-IDF and compute their pairwise cosine similarity."""
+def sentence_space(articles: Sequence[Article], *, texts: Sequence[str] | None = None) -> SentenceSpace:
+    """Vectorise every sentence of the story with TF-IDF (or `texts`, one per sentence) and compute their cosines."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     sentences = [s for a in articles for s in a.sentences]
@@ -42,10 +59,26 @@ def sentence_space(articles: Sequence[Article]) -> SentenceSpace:
         return SentenceSpace(sentences, empty, empty)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, strip_accents="unicode", dtype=np.float32)
     try:
-        vectors = vectorizer.fit_transform([s.text for s in sentences]).tocsr()
+        vectors = vectorizer.fit_transform(texts if texts is not None else [s.text for s in sentences]).tocsr()
     except ValueError:  # every sentence is stop words only
         vectors = sparse.csr_matrix((len(sentences), 1), dtype=np.float32)
     return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
+
+
+def entity_texts(articles: Sequence[Article], index: EntityIndex) -> list[str]:
+    """Each sentence's text with every entity mention replaced by one token naming its entity."""
+    texts = []
+    for article in articles:
+        for sentence in article.sentences:
+            text, cursor, parts = sentence.text, 0, []
+            for mention in sentence.mentions:
+                entity = index.by_mention.get((sentence.article, sentence.position, mention.start))
+                if entity is None or mention.start < cursor:
+                    continue
+                parts += [text[cursor:mention.start], f" entity{entity}x "]
+                cursor = mention.end
+            texts.append("".join(parts) + text[cursor:])
+    return texts
 
 
 def supporting_articles(space: SentenceSpace, index: int, *, threshold: float = SAME_FACT_SIMILARITY) -> dict[int, int]:
@@ -62,7 +95,31 @@ def supporting_articles(space: SentenceSpace, index: int, *, threshold: float = 
     return {article: other for article, (_, other) in best.items()}
 
 
-def group_claims(space: SentenceSpace, order: Sequence[int]) -> list[Claim]:
+def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
+    """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one."""
+    if article_count < 2 or not space.sentences:
+        return list(range(article_count))
+    article_of = np.array([s.article for s in space.sentences])
+    copies = space.similarity.multiply(space.similarity >= COPY_SIMILARITY).tocoo()
+    linked = np.zeros((article_count, article_count), dtype=np.int64)
+    for article in range(article_count):
+        rows = copies.row[article_of[copies.row] == article]
+        cols = copies.col[article_of[copies.row] == article]
+        for other in range(article_count):
+            if other != article:
+                linked[article, other] = len(set(rows[article_of[cols] == other].tolist()))
+    sizes = np.bincount(article_of, minlength=article_count)
+    same = np.zeros_like(linked, dtype=bool)
+    for a in range(article_count):
+        for b in range(article_count):
+            shorter = max(1, min(sizes[a], sizes[b]))
+            shared = min(linked[a, b], linked[b, a])
+            same[a, b] = a != b and shared >= min(COPY_MIN_SENTENCES, shorter) and shared / shorter >= COPY_SHARE
+    _, labels = connected_components(sparse.csr_matrix(same), directed=False)
+    return labels.tolist()
+
+
+def group_claims(space: SentenceSpace, order: Sequence[int], *, origins: Sequence[int] | None = None) -> list[Claim]:
     """Group usable sentences into claims, visiting them in `order` (best first); each sentence joins one claim."""
     taken: set[int] = set()
     claims: list[Claim] = []
@@ -73,6 +130,26 @@ def group_claims(space: SentenceSpace, order: Sequence[int]) -> list[Claim]:
         members = [index, *(other for other in support.values() if other not in taken)]
         taken.update(members)
         sources = sorted({space.sentences[index].article, *support})
-        status = "corroborated" if len(sources) > 1 else "single-source"
-        claims.append(Claim([space.sentences[i] for i in members], sources, status))
+        groups = origin_groups(sources, origins)
+        status = "corroborated" if len(groups) > 1 else "single-source"
+        claims.append(Claim([space.sentences[i] for i in members], sources, status, groups))
     return claims
+
+
+def origin_groups(sources: Iterable[int], origins: Sequence[int] | None) -> list[list[int]]:
+    """Split sources into independent origins (articles that copy one wire story form one group)."""
+    groups: dict[int, list[int]] = {}
+    for source in sorted(sources):
+        groups.setdefault(origins[source] if origins is not None else source, []).append(source)
+    return list(groups.values())
+
+
+def claim_order(space: SentenceSpace, *, first: Sequence[int] = ()) -> list[int]:
+    """Visit `first` (the summary's sentences), then sentences with the most supporting sources, then story order."""
+    support = [len(supporting_articles(space, i)) for i in range(len(space.sentences))]
+    leading = set(first)
+    rest = sorted(
+        (i for i in range(len(space.sentences)) if i not in leading),
+        key=lambda i: (-support[i], space.sentences[i].position, space.sentences[i].article),
+    )
+    return [*first, *rest]
