@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .clean import is_furniture
 from .models import Article, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MIN_SENTENCE_WORDS = 5
 SHORT_SENTENCE_WORDS = 16
@@ -14,31 +18,47 @@ SHORT_SENTENCE_WORDS = 16
 MAX_QUOTED_SENTENCES = 4
 """A quotation is kept whole across at most this many sentences."""
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\S)")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _ENDS_AS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _STARTS_AS_SENTENCE = re.compile(r"^[\"'“‘(\[]*[A-Z0-9]")
-_OPEN_QUOTES = re.compile(r"[“\"]")
 _DANGLING_COORDINATION = re.compile(r"\b(?:and|or|but)\s+(?:as|of|by|from)\s+(?:the|a|an)\b", re.IGNORECASE)
 _TRAILING_OPEN_QUOTE = re.compile(r"\s+([\"“][\[(]?)$")
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_PLAINLY_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|had|says|said|will|would|can|could|should|may|might|must|does|did|won't|can't|isn't|wasn't)\b",
+    re.IGNORECASE,
+)
+"""Forms that are finite verbs wherever they stand: a sentence holding one needs no tagger to tell."""
 
 
 def split_sentences(articles: Sequence[Article], *, check_grammar: bool = True) -> None:
-    """Fill each article's `sentences`, paragraph by paragraph, marking broken ones."""
+    """Fill each article's `sentences`, never across a paragraph break, marking broken ones.
+
+    With `check_grammar`, every short sentence is also checked for a finite verb (a tagger pass);
+    without it, callers check the sentences they are about to use with `mark_verbless_fragments`.
+    """
     from .nlp import sentence_splitter
 
-    splitter = sentence_splitter()
-    for number, article in enumerate(articles):
-        paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(article.text) if p.strip()]
-        texts: list[str] = []
-        for doc in splitter.pipe(paragraphs):
-            texts.extend(join_open_quotes([span.text.strip() for span in doc.sents]))
-        texts = [t for t in texts if t and not is_furniture(t)]
+    docs = sentence_splitter().pipe(article.text for article in articles)
+    for number, (article, doc) in enumerate(zip(articles, docs)):
+        texts = [t for t in _sentence_texts(doc) if not is_furniture(t)]
         article.sentences = [
             Sentence(text=t, article=number, position=i, broken=is_broken(t)) for i, t in enumerate(texts)
         ]
     if check_grammar:
         mark_verbless_fragments([s for a in articles for s in a.sentences])
+
+
+def _sentence_texts(doc: Doc) -> list[str]:
+    paragraphs: list[list[str]] = [[]]
+    for span in doc.sents:
+        pieces = _LINE_BREAK.split(span.text.strip())
+        for number, piece in enumerate(pieces):
+            if number:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(piece)
+    return [text for paragraph in paragraphs for text in join_open_quotes(paragraph)]
 
 
 def join_open_quotes(texts: list[str]) -> list[str]:
@@ -87,9 +107,12 @@ def mark_verbless_fragments(sentences: Sequence[Sentence]) -> None:
     """Mark short sentences without a finite verb as broken ("The US and as the legitimate president.")."""
     from .nlp import part_of_speech_tagger
 
-    short = [s for s in sentences if not s.broken and len(s.text.split()) <= SHORT_SENTENCE_WORDS]
-    if not short:
-        return
-    for sentence, doc in zip(short, part_of_speech_tagger().pipe(s.text for s in short)):
-        if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc):
-            sentence.broken = True
+    suspects = [s for s in sentences if not s.checked and not s.broken and _needs_tagger(s.text)]
+    for sentence, doc in zip(suspects, part_of_speech_tagger().pipe(s.text for s in suspects)):
+        sentence.broken = not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)
+    for sentence in sentences:
+        sentence.checked = True
+
+
+def _needs_tagger(text: str) -> bool:
+    return len(text.split()) <= SHORT_SENTENCE_WORDS and not _PLAINLY_FINITE.search(text)

@@ -25,6 +25,7 @@ class Sentence:
     article: int
     position: int
     broken: bool = False
+    checked: bool = False
     mentions: list[Mention] = field(default_factory=list)
 
 

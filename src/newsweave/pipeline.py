@@ -8,7 +8,7 @@ from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
 from .align.claims import SentenceSpace, sentence_space, supporting_articles
-from .analyze import split_sentences
+from .analyze import mark_verbless_fragments, split_sentences
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
@@ -21,13 +21,20 @@ def make_brief(
     story_id: str | None = None,
     max_words: int = DEFAULT_MAX_WORDS,
     full_analysis: bool = True,
+    min_sources: int = 2,
 ) -> Brief:
-    """Turn two or more reports of one event into a Brief; `full_analysis=False` fills only the summary."""
+    """Turn reports of one event into a Brief; `full_analysis=False` fills only the summary.
+
+    A brief compares reports, so fewer than `min_sources` reports with text is refused; batch
+    callers pass 1 to accept stories that only one outlet covered.
+    """
     if max_words < 1:
         raise InputError(f"--max-words must be a positive number of words, not {max_words}")
-    articles = prepare_articles(articles)
+    articles = prepare_articles(articles, min_sources=min_sources)
+    if full_analysis:
+        mark_verbless_fragments([s for a in articles for s in a.sentences])
     space = sentence_space(articles)
-    chosen = summarize(articles, space, max_words=max_words)
+    chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
     brief = Brief(
         id=story_id or _story_id(articles),
         title=_title(articles, [c.sentence.text for c in chosen]),
@@ -36,13 +43,14 @@ def make_brief(
     )
     if full_analysis:
         from .align import fill_analysis
+        from .entities import analyze_entities
 
-        fill_analysis(brief, articles, space)
+        fill_analysis(brief, articles, space, analyze_entities(articles), summary=[c.sentence for c in chosen])
     return brief
 
 
-def prepare_articles(articles: Sequence[Article]) -> list[Article]:
-    """Clean and split each report; refuse fewer than two reports with text."""
+def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> list[Article]:
+    """Clean and split each report; refuse fewer than `min_sources` reports with text."""
     kept: list[Article] = []
     for article in articles:
         cleaned = clean_text(article.text)
@@ -51,12 +59,12 @@ def prepare_articles(articles: Sequence[Article]) -> list[Article]:
         article.text = cleaned.text
         article.published = article.published or cleaned.published
         kept.append(article)
-    if len(kept) < 2:
+    if len(kept) < max(1, min_sources):
         raise NotEnoughSourcesError(
             f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
             "give two or more reports of the same event"
         )
-    split_sentences(kept)
+    split_sentences(kept, check_grammar=False)
     return kept
 
 

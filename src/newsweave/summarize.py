@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,6 +52,17 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
 
+CONFIRM_BATCH = 24
+"""How many of the best unchecked candidates are handed to `confirm` at a time."""
+
+SentenceCheck = Callable[[Sequence[Sentence]], None]
+
+
+def _mark_checked(sentences: Sequence[Sentence]) -> None:
+    for sentence in sentences:
+        sentence.checked = True
+
+
 @dataclass(slots=True)
 class SummarySentence:
     """A sentence chosen for the summary and the articles (indices) that support it."""
@@ -61,13 +72,22 @@ class SummarySentence:
 
 
 def summarize(
-    articles: Sequence[Article], space: SentenceSpace, *, max_words: int = DEFAULT_MAX_WORDS
+    articles: Sequence[Article],
+    space: SentenceSpace,
+    *,
+    max_words: int = DEFAULT_MAX_WORDS,
+    confirm: SentenceCheck = _mark_checked,
+    scorer: SentenceScorer | None = None,
 ) -> list[SummarySentence]:
-    """Choose sentences within `max_words`, without redundancy, in story order, each with its supporting sources."""
+    """Choose sentences within `max_words`, without redundancy, in story order, each with its supporting sources.
+
+    `confirm` has the last word on candidates before one is taken: the analyze stage's grammar
+    check, run on a few of the best candidates at a time, marks the ones that are broken.
+    """
     if not space.sentences:
         return []
-    scores = sentence_scores(articles, space)
-    chosen = _select(space, scores, max_words)
+    scores = sentence_scores(articles, space, scorer)
+    chosen = _select(space, scores, max_words, confirm)
     chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
     return [
         SummarySentence(space.sentences[i], sorted({space.sentences[i].article, *supporting_articles(space, i)}))
@@ -75,11 +95,9 @@ def summarize(
     ]
 
 
-def sentence_scores(articles: Sequence[Article], space: SentenceSpace) -> np.ndarray:
-    """Score every sentence with the packaged linear scorer; broken sentences score minus infinity."""
-    weights, bias, means, scales = _scorer()
-    features = sentence_features(articles, space)
-    scores = ((features - means) / scales) @ weights + bias
+def sentence_scores(articles: Sequence[Article], space: SentenceSpace, scorer: SentenceScorer | None = None) -> np.ndarray:
+    """Score every sentence (with the packaged scorer by default); broken sentences score minus infinity."""
+    scores = (scorer or packaged_scorer())(sentence_features(articles, space))
     broken = np.array([s.broken for s in space.sentences])
     scores[broken] = -np.inf
     return scores
@@ -140,18 +158,23 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def _select(space: SentenceSpace, scores: np.ndarray, max_words: int) -> list[int]:
+def _select(space: SentenceSpace, scores: np.ndarray, max_words: int, confirm: SentenceCheck) -> list[int]:
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
+    similarity = space.similarity.toarray()
     chosen: list[int] = []
     used = 0
-    for index in np.argsort(-scores, kind="stable"):
-        if not np.isfinite(scores[index]):
-            break
-        words = count_words(space.sentences[index].text)
+    for rank, index in enumerate(ranked):
+        sentence = space.sentences[index]
+        words = count_words(sentence.text)
         if used + words > max_words:
             continue
-        if chosen and space.similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
+        if chosen and similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
             continue
-        chosen.append(int(index))
+        if not sentence.checked:
+            confirm([space.sentences[i] for i in ranked[rank : rank + CONFIRM_BATCH]])
+        if sentence.broken:
+            continue
+        chosen.append(index)
         used += words
     return chosen
 
@@ -200,15 +223,28 @@ def _cross_article_support(space: SentenceSpace, article_of: np.ndarray, count: 
     return support / max(1, count - 1), best
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceScorer:
+    """A linear scorer over standardised `FEATURE_NAMES` (trained by bench/train_scorer.py)."""
+
+    weights: np.ndarray
+    bias: float
+    means: np.ndarray
+    scales: np.ndarray
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SentenceScorer:
+        """Build a scorer from its JSON form; refuse one trained on other features."""
+        if tuple(data["features"]) != FEATURE_NAMES:
+            raise ValueError("this sentence scorer was trained on other features; retrain it with bench/train_scorer.py")
+        return cls(np.array(data["weights"]), float(data["bias"]), np.array(data["means"]), np.array(data["scales"]))
+
+    def __call__(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.means) / self.scales) @ self.weights + self.bias
+
+
 @cache
-def _scorer() -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    data = json.loads(resources.files("newsweave").joinpath("data/sentence_scorer.json").read_text())
-    names = tuple(data["features"])
-    if names != FEATURE_NAMES:
-        raise RuntimeError("the packaged sentence scorer was trained on other features; retrain it with bench/train_scorer.py")
-    return (
-        np.array(data["weights"]),
-        float(data["bias"]),
-        np.array(data["means"]),
-        np.array(data["scales"]),
-    )
+def packaged_scorer() -> SentenceScorer:
+    """The scorer shipped in the package (newsweave/data/sentence_scorer.json)."""
+    text = resources.files("newsweave").joinpath("data/sentence_scorer.json").read_text()
+    return SentenceScorer.from_dict(json.loads(text))

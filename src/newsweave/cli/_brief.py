@@ -83,7 +83,11 @@ def _brief_of_line(line: str, number: int, *, max_words: int, full: bool) -> Any
         raise InputError('each line must be an object with "documents": [...]')
     story_id = story.get("id")
     story_id = str(story_id) if story_id is not None else f"line-{number}"
-    return make_brief(articles_from_documents(story["documents"]), story_id=story_id, max_words=max_words, full_analysis=full)
+    articles = articles_from_documents(story["documents"])
+    brief = make_brief(articles, story_id=story_id, max_words=max_words, full_analysis=full, min_sources=1)
+    if len(brief.sources) == 1:
+        print(f"newsweave: line {number}: one source only; its brief has no cross-source checks", file=sys.stderr)
+    return brief
 
 
 def _read_lines(path: str) -> list[str]:
