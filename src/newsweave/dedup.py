@@ -19,13 +19,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .clean import clean_text, is_furniture
+from .clean import clean_text
 
 MIN_REPORT_WORDS = 40
 """A text with fewer words (after page furniture is removed) is too short to be a news report."""
 MIN_SENTENCE_SHARE = 0.5
 """A link list: less than this share of its words are in lines that read like sentences."""
 SHINGLE_WORDS = 5
+_SHINGLE_BASE = 1_000_003
 NUM_PERM = 64
 DUPLICATE_THRESHOLD = 0.7
 """Estimated Jaccard similarity of shingle sets above which two pages are copies of one report."""
@@ -45,9 +46,11 @@ _NON_ARTICLE_KINDS: dict[str, str] = {
     r"\b(?:tweet|post) (?:is|was) (?:unavailable|deleted)\b|\bthis (?:tweet|media) (?:is|may be) unavailable\b|"
     r"\bpic\.twitter\.com/|\bembed (?:this )?tweet\b|\bthird-party applications?\b",
     "archive-notice": r"\bcrawl data\b|\bwayback machine\b|\binternet archive\b|\bthe seed for (?:this|the|\w+) crawl\b|"
-    r"\barchive-it\b|\bweb (?:captures|collections?|crawl)\b|\bthis crawl was run\b",
+    r"\bthe seed for \w+ was\b|\barchive-it\b|\bweb (?:captures|collections?|crawl)\b|\bthis crawl was run\b",
 }
-_KIND_LINES = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _NON_ARTICLE_KINDS.items()}
+_KIND_LINE = re.compile(
+    "|".join(f"(?P<{kind.replace('-', '_')}>{pattern})" for kind, pattern in _NON_ARTICLE_KINDS.items()), re.IGNORECASE
+)
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?\"'”’)\]:]\s*$")
 _LINK_LIST_MAX_WORDS = 12
@@ -88,12 +91,8 @@ def text_fingerprint(text: str) -> str:
 
 
 def _line_kind(line: str) -> str | None:
-    for kind, pattern in _KIND_LINES.items():
-        if pattern.search(line):
-            return kind
-    if len(line) <= 300 and is_furniture(line):
-        return "furniture"
-    return None
+    match = _KIND_LINE.search(line)
+    return match.lastgroup.replace("_", "-") if match else None
 
 
 def _is_link_list(lines: list[str]) -> bool:
@@ -102,6 +101,18 @@ def _is_link_list(lines: list[str]) -> bool:
     prose = [line for line in lines if _SENTENCE_END.search(line) or len(line.split()) > _LINK_LIST_MAX_WORDS]
     prose_words = sum(len(line.split()) for line in prose)
     return prose_words / sum(len(line.split()) for line in lines) < MIN_SENTENCE_SHARE
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """32-bit hashes of a text's runs of `SHINGLE_WORDS` words (lower-cased), without repeats."""
+    words = np.fromiter((zlib.crc32(w.lower().encode("utf-8")) for w in _WORD.findall(text)), dtype=np.uint64)
+    if len(words) == 0:
+        return words
+    width = min(SHINGLE_WORDS, len(words))
+    hashes = np.zeros(len(words) - width + 1, dtype=np.uint64)
+    for offset in range(width):
+        hashes = (hashes * np.uint64(_SHINGLE_BASE) + words[offset : offset + len(hashes)]) & np.uint64(0xFFFFFFFF)
+    return np.unique(hashes)
 
 
 def _crc32(data: bytes) -> int:
@@ -125,10 +136,9 @@ class NearDuplicateIndex:
         """The MinHash signature of a text's word shingles (stable across processes)."""
         from datasketch import MinHash
 
-        words = [w.lower() for w in _WORD.findall(text)]
-        shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-        minhash = MinHash(num_perm=len(self._template.hashvalues), hashfunc=_crc32, permutations=self._template.permutations, scheme=self._template.scheme)
-        minhash.update_batch(sorted(shingles))
+        minhash = MinHash(num_perm=len(self._template.hashvalues), hashfunc=int,
+                          permutations=self._template.permutations, scheme=self._template.scheme)
+        minhash.update_batch(shingle_hashes(text).tolist())
         return minhash.hashvalues
 
     def origin_of(self, signature: np.ndarray) -> str | None:

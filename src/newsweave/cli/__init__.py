@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import NewsweaveError
-from . import _brief
+from . import _brief, _corpus, _serve
 
 EXIT_BAD_INPUT = 2
-_COMMAND_MODULES = [_brief]
+_COMMAND_MODULES = [_brief, _corpus, _serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

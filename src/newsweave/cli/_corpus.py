@@ -1,0 +1,255 @@
+"""Corpus mode on the command line: `ingest` sources into the store, `cluster` a stream, list `stories`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .._errors import InputError, StoreError
+from ..dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
+from ..group import GroupInput, StoryGrouper
+from ..ingest import article_from_document
+from ..models import Article
+from ..sources import SourceItem, read_sources
+from ..store import DB_ENV_VARIABLE, Store, default_db_path
+from ._output import open_output, progress
+
+EXIT_SKIPPED = 2
+INGEST_BATCH = 200
+"""Reports stored per transaction: a killed ingest loses at most this many, and a re-run adds them."""
+CLUSTER_BATCH = 256
+TITLE_WIDTH = 60
+
+
+def add_parser(commands: Any) -> None:
+    """Register `ingest`, `cluster` and `stories`."""
+    ingest = commands.add_parser(
+        "ingest",
+        help="store reports from files, folders, JSONL, RSS/Atom feeds and WARC archives, grouped into stories",
+        description="Read each SOURCE (a page file or folder of them, a JSONL file of articles, an RSS/Atom feed "
+        "file or URL, a WARC or WARC.gz file), leave out what is not a news report and copies of reports already "
+        "stored, and group the rest into stories in the store.",
+    )
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE")
+    _add_db_option(ingest)
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=run_ingest)
+
+    cluster = commands.add_parser(
+        "cluster",
+        help="group a JSONL stream of articles into stories (no store)",
+        description="Group the articles of STREAM.jsonl (one object per line: id, text or html, optional url, "
+        'source, title, published) into stories; write one line {"id": ..., "story": ...} per input line, '
+        'with "story": null for pages that are not news reports.',
+    )
+    cluster.add_argument("stream", metavar="STREAM.jsonl")
+    cluster.add_argument("--out", required=True, metavar="GROUPS.jsonl")
+    cluster.add_argument("--quiet", action="store_true", help="no progress bar")
+    cluster.set_defaults(run=run_cluster)
+
+    stories = commands.add_parser("stories", help="list the stories in the store, newest first")
+    _add_db_option(stories)
+    stories.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="only stories updated on or after this day")
+    stories.add_argument("--limit", type=int, default=50, help="at most this many stories (default: 50)")
+    stories.add_argument("--format", choices=("table", "json"), default="table")
+    stories.set_defaults(run=run_stories)
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH",
+                        help=f"the store (default: ${DB_ENV_VARIABLE}, else {default_db_path_shown()})")
+
+
+def default_db_path_shown() -> str:
+    """The default store path as shown in help texts."""
+    return "~/.local/share/newsweave/newsweave.db"
+
+
+def open_store(db: str | None, *, must_exist: bool = False) -> Store:
+    """Open the store at --db, $NEWSWEAVE_DB or the default path."""
+    path = Path(db).expanduser() if db else default_db_path()
+    if must_exist and not path.exists():
+        raise StoreError(f"no store at {path}; run `newsweave ingest SOURCE... --db {path}` first, or give --db")
+    return Store(path)
+
+
+# -- ingest -------------------------------------------------------------------------------------
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """Run `newsweave ingest`."""
+    tally = {"read": 0, "added": 0, "known": 0, "duplicates": 0, "dropped": 0, "skipped": 0}
+    with open_store(args.db) as store:
+        items = progress(read_sources(args.sources, skip_url=store.knows_url), quiet=args.quiet, unit="page", desc="ingest")
+        for batch in _article_batches(items, tally):
+            for result in store.add_articles(batch):
+                tally["read"] += 1
+                if not result.added:
+                    tally["known"] += 1
+                elif result.dropped_reason:
+                    tally["dropped"] += 1
+                elif result.duplicate_of:
+                    tally["duplicates"] += 1
+                tally["added"] += result.added
+        counts = store.counts()
+    print(
+        f"newsweave: {tally['read']} reports read: {tally['added']} stored ({tally['duplicates']} copies of another report, "
+        f"{tally['dropped']} not news reports), {tally['known']} already stored; {tally['skipped']} pages skipped. "
+        f"The store {store.path} holds {counts['articles']} reports in {counts['stories']} stories.",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if tally["skipped"] else 0
+
+
+def _article_batches(items: Iterable[SourceItem], tally: dict[str, int]) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        if item.article is None:
+            tally["skipped"] += 1
+            print(f"newsweave: {item.where}: skipped: {item.problem}", file=sys.stderr)
+            continue
+        batch.append(item.article)
+        if len(batch) >= INGEST_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- cluster ------------------------------------------------------------------------------------
+
+def run_cluster(args: argparse.Namespace) -> int:
+    """Run `newsweave cluster`."""
+    ids, articles, skipped = _read_stream(Path(args.stream))
+    assigned = cluster_articles(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster"))
+    with open_output(args.out) as sink:
+        for article_id in ids:
+            story, duplicate_of, dropped = assigned.get(article_id, (None, None, "unreadable"))
+            line: dict[str, Any] = {"id": article_id, "story": story}
+            if duplicate_of:
+                line["duplicate_of"] = duplicate_of
+            if dropped:
+                line["dropped"] = dropped
+            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return EXIT_SKIPPED if skipped else 0
+
+
+def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_BATCH) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Group a stream statelessly: article id -> (story id or None, origin it copies, reason it was left out)."""
+    grouper = StoryGrouper()
+    duplicates = NearDuplicateIndex()
+    fingerprints: dict[str, str] = {}
+    assigned: dict[str, tuple[str | None, str | None, str | None]] = {}
+    pending: list[tuple[Article, str]] = []
+    copies: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        story_ids = grouper.assign([GroupInput(a.id, _group_text(a, text), a.published) for a, text in pending])
+        for (article, _), story_id in zip(pending, story_ids):
+            assigned[article.id] = (story_id, None, None)
+        for copy_id, origin in copies:
+            assigned[copy_id] = (assigned[origin][0], origin, None)
+        for _, members in grouper.pop_closed():
+            duplicates.remove(members)
+        pending.clear()
+        copies.clear()
+
+    for article in articles:
+        text, reason = clean_for_corpus(article.text)
+        if reason is not None:
+            assigned[article.id] = (None, None, reason)
+            continue
+        fingerprint = text_fingerprint(text)
+        origin = fingerprints.get(fingerprint)
+        signature = duplicates.signature(text) if origin is None else None
+        if origin is None:
+            origin = duplicates.origin_of(signature)
+        if origin is not None:
+            if origin in assigned:
+                assigned[article.id] = (assigned[origin][0], origin, None)
+            else:
+                copies.append((article.id, origin))
+            continue
+        fingerprints[fingerprint] = article.id
+        duplicates.add(article.id, signature)
+        pending.append((article, text))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return assigned
+
+
+def _group_text(article: Article, text: str) -> str:
+    return f"{article.title}\n{text}" if article.title else text
+
+
+def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    ids: list[str] = []
+    articles: list[Article] = []
+    skipped = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            document = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            skipped += 1
+            print(f"newsweave: {path} line {number}: skipped: not valid JSON ({error})", file=sys.stderr)
+            continue
+        article_id = str(document.get("id")) if isinstance(document, dict) and document.get("id") is not None else f"line-{number}"
+        ids.append(article_id)
+        try:
+            article = article_from_document(document, fallback_id=article_id)
+        except InputError as error:
+            skipped += 1
+            print(f"newsweave: {path} line {number}: not grouped (story null): {error}", file=sys.stderr)
+            continue
+        article.id = article_id
+        articles.append(article)
+    return ids, articles, skipped
+
+
+# -- stories ------------------------------------------------------------------------------------
+
+def run_stories(args: argparse.Namespace) -> int:
+    """Run `newsweave stories`."""
+    with open_store(args.db, must_exist=True) as store:
+        stories = store.stories(since=args.since, limit=args.limit)
+    if args.format == "json":
+        for story in stories:
+            print(json.dumps({
+                "id": story.id, "title": story.title, "articles": story.articles, "sources": story.sources,
+                "first_seen": story.first_seen.isoformat(), "updated": story.updated.isoformat(),
+            }, ensure_ascii=False))
+        return 0
+    rows = [(s.id, _clip(s.title), str(s.articles), str(s.sources), s.first_seen.isoformat(), s.updated.isoformat())
+            for s in stories]
+    print(_table(("story", "title", "articles", "sources", "first seen", "last seen"), rows))
+    return 0
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _clip(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 3].rstrip() + "..."
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-05-31") from None
