@@ -1,0 +1,341 @@
+"""The REST API against the real app: FastAPI's test client, and a real uvicorn on 127.0.0.1 for restarts and load."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from newsweave.service import create_app
+
+SEED_SOURCES = ("RFE/RL", "Belsat", "Euronews")
+SERVER_START_SECONDS = 60
+TOKEN = "s3cret-token"
+
+
+# -- helpers shared with test_web.py ---------------------------------------------------------------
+
+def seed_articles(seeds_dir: Path) -> list[dict]:
+    """The three seed reports as API article objects, with outlet names and URLs."""
+    paths = sorted(seeds_dir.glob("*.txt"))
+    return [
+        {"text": path.read_text(encoding="utf-8"), "source": name, "url": f"https://example.org/seed/{number}"}
+        for number, (path, name) in enumerate(zip(paths, SEED_SOURCES), start=1)
+    ]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_service(db_path: Path, *extra: str) -> Iterator[str]:
+    """Run `newsweave serve` (real uvicorn) on a free 127.0.0.1 port; yield its base URL; stop it after."""
+    port = free_port()
+    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
+               "serve", "--db", str(db_path), "--port", str(port), *extra]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"newsweave serve exited with {process.returncode}: {process.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/api/stories", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"newsweave serve did not answer within {SERVER_START_SECONDS} s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# -- the app in process ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app over a fresh store for this module."""
+    with TestClient(create_app(tmp_path_factory.mktemp("api") / "store.db")) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def seed_story(client: TestClient, seeds_dir: Path) -> dict:
+    """The seeds posted in two steps: the story id and its brief after two and after three reports."""
+    articles = seed_articles(seeds_dir)
+    first = client.post("/api/articles", json=articles[:2])
+    assert first.status_code == 201, first.text
+    story = first.json()["articles"][0]["story"]
+    two = client.get(f"/api/stories/{story}").json()
+    third = client.post("/api/articles", json=articles[2])
+    assert third.status_code == 201, third.text
+    return {"id": story, "third": third.json(), "two": two, "three": client.get(f"/api/stories/{story}").json()}
+
+
+def test_posted_reports_are_grouped_into_one_story_at_once(seed_story: dict) -> None:
+    assert seed_story["third"]["articles"][0]["story"] == seed_story["id"]
+    assert seed_story["third"]["articles"][0]["stored"] is True
+
+
+def test_story_brief_follows_the_contract_and_grows_with_the_story(seed_story: dict) -> None:
+    two, three = seed_story["two"], seed_story["three"]
+    keys = {"id", "title", "sources", "summary", "entities", "claims", "disagreements", "quotes", "timeline"}
+    assert keys <= set(three)
+    assert three["id"] == seed_story["id"]
+    assert len(two["sources"]) == 2 and len(three["sources"]) == 3
+    assert [s["name"] for s in three["sources"]] == list(SEED_SOURCES)
+    assert all(item["citations"] for item in three["summary"])
+
+
+def test_every_citation_carries_the_sentence_of_its_source(seed_story: dict, seeds_dir: Path) -> None:
+    texts = [a["text"] for a in seed_articles(seeds_dir)]
+    for item in seed_story["three"]["summary"]:
+        assert [e["source"] for e in item["evidence"]] == item["citations"]
+        for evidence in item["evidence"]:
+            words = evidence["sentence"].split()
+            assert " ".join(words[:6]) in " ".join(texts[evidence["source"] - 1].split())
+
+
+def test_stories_are_listed_newest_first_and_paged(client: TestClient, seed_story: dict) -> None:
+    other = {"text": "The harbour bridge of Northbridge will close for repairs in May, the city council decided on "
+                     "Tuesday after engineers found rust in its steel cables. The work will cost 12 million euros "
+                     "and traffic will use the north ring road. Ferries will run every twenty minutes.",
+             "source": "Harbour Post", "published": "2031-05-02"}
+    assert client.post("/api/articles", json=other).status_code == 201
+    page = client.get("/api/stories", params={"limit": 1}).json()
+    assert len(page["stories"]) == 1 and page["next_offset"] == 1
+    assert page["stories"][0]["sources"] == 1 and page["stories"][0]["updated"] == "2031-05-02"
+    rest = client.get("/api/stories", params={"limit": 50, "offset": 1}).json()
+    assert rest["next_offset"] is None
+    assert seed_story["id"] in [s["id"] for s in rest["stories"]]
+    seeds = next(s for s in rest["stories"] if s["id"] == seed_story["id"])
+    assert (seeds["articles"], seeds["sources"]) == (3, 3)
+
+
+def test_a_story_of_one_report_has_a_brief_that_says_so(client: TestClient) -> None:
+    text = ("Workers at the Lindqvist paper mill in Vetlanda went on strike on Monday over pay, the union said. "
+            "About 400 employees stopped the machines at six in the morning. The company said talks would resume "
+            "on Thursday and that deliveries to customers were not yet affected.")
+    story = client.post("/api/articles", json={"text": text, "source": "Vetlanda Posten"}).json()["articles"][0]["story"]
+    brief = client.get(f"/api/stories/{story}")
+    assert brief.status_code == 200
+    assert len(brief.json()["sources"]) == 1 and "One report so far" in brief.json()["note"]
+
+
+def test_one_bad_article_in_a_list_is_reported_by_index_and_the_others_are_stored(client: TestClient) -> None:
+    good = {"text": "Firefighters in Oulu put out a blaze at a sawmill on Sunday night after four hours. No one was hurt, "
+                    "the rescue service said, and the cause of the fire is being investigated by the police. "
+                    "About forty firefighters from three stations fought the flames, which spread from a drying kiln to "
+                    "a storage hall. The sawmill employs 120 people and its owner said production would stop for weeks.",
+            "source": "Oulu Today"}
+    answer = client.post("/api/articles", json=[{"title": "no text"}, good, "just a string",
+                                                {"text": "x", "published": "last week"}])
+    assert answer.status_code == 201
+    body = answer.json()
+    assert [a["index"] for a in body["articles"]] == [1]
+    assert body["articles"][0]["stored"] is True and body["articles"][0]["story"]
+    assert [e["index"] for e in body["errors"]] == [0, 2, 3]
+    assert "text" in body["errors"][0]["error"] and "published" in body["errors"][2]["error"]
+
+
+def test_posting_the_same_report_twice_stores_it_once(client: TestClient, seeds_dir: Path) -> None:
+    again = client.post("/api/articles", json=seed_articles(seeds_dir)[0]).json()["articles"][0]
+    assert again["stored"] is False and again["duplicate_of"] == again["id"]
+
+
+@pytest.mark.parametrize(("body", "status", "words"), [
+    (b"{not json", 400, "not valid JSON"),
+    (b"", 400, "not valid JSON"),
+    (b"[]", 422, "non-empty list"),
+    (b"42", 422, "article object"),
+    (b'{"title": "no text"}', 422, "`text` or `html`"),
+    (b'{"text": 5}', 422, "text"),
+    (b"\xff\xfe", 400, "not valid JSON"),
+])
+def test_bad_article_bodies_get_a_json_error_not_a_500(client: TestClient, body: bytes, status: int, words: str) -> None:
+    answer = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == status
+    assert words in answer.json()["error"]
+
+
+@pytest.mark.parametrize(("body", "status", "words"), [
+    (b"{oops", 400, "not valid JSON"),
+    (b"{}", 422, "documents"),
+    (b'{"documents": "one text"}', 422, "documents"),
+    (b'{"documents": ["only one report here."]}', 422, "two or more"),
+    (b'{"documents": [{"url": "https://example.org"}, "x"]}', 422, "text"),
+    (b'{"documents": ["a", "b"], "max_words": 0}', 422, "max_words"),
+])
+def test_bad_brief_requests_get_a_json_error_not_a_500(client: TestClient, body: bytes, status: int, words: str) -> None:
+    answer = client.post("/api/brief", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == status
+    assert words in answer.json()["error"]
+
+
+def test_brief_of_a_batch_object_is_computed_and_nothing_is_stored(client: TestClient, seeds_dir: Path) -> None:
+    before = client.get("/api/stories").json()["stories"]
+    documents = [a["text"] for a in seed_articles(seeds_dir)[:2]] + [seed_articles(seeds_dir)[2]]
+    answer = client.post("/api/brief", json={"id": "belarus", "documents": documents, "max_words": 80})
+    assert answer.status_code == 200
+    brief = answer.json()
+    assert brief["id"] == "belarus" and len(brief["sources"]) == 3 and brief["sources"][2]["name"] == "Euronews"
+    assert sum(len(s["text"].split()) for s in brief["summary"]) <= 80
+    assert client.get("/api/stories").json()["stories"] == before
+
+
+def test_unknown_story_is_a_json_404(client: TestClient) -> None:
+    answer = client.get("/api/stories/no-such-story")
+    assert answer.status_code == 404
+    assert "no-such-story" in answer.json()["error"]
+
+
+def test_bad_paging_is_a_json_422(client: TestClient) -> None:
+    answer = client.get("/api/stories", params={"limit": 0})
+    assert answer.status_code == 422 and "limit" in answer.json()["error"]
+
+
+def test_bodies_over_the_limit_are_refused_with_413(tmp_path: Path) -> None:
+    with TestClient(create_app(tmp_path / "small.db", max_body_bytes=2_000)) as small:
+        announced = small.post("/api/articles", json={"text": "word " * 1_000})
+        streamed = small.post("/api/articles", content=iter([b'{"text": "', b"w" * 3_000, b'"}']),
+                              headers={"content-type": "application/json"})
+        fits = small.post("/api/articles", json={"text": "too short to be a report"})
+    assert announced.status_code == 413 and "2,000 bytes" in announced.json()["error"]
+    assert streamed.status_code == 413 and "error" in streamed.json()
+    assert fits.status_code in (201, 422)
+
+
+def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> None:
+    article = seed_articles(seeds_dir)[0]
+    with TestClient(create_app(tmp_path / "token.db", token=TOKEN)) as guarded:
+        missing = guarded.post("/api/articles", json=article)
+        wrong = guarded.post("/api/articles", json=article, headers={"Authorization": "Bearer nope"})
+        right = guarded.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+        reading = guarded.get("/api/stories")
+        schema = guarded.get("/openapi.json").json()
+    assert missing.status_code == 401 and wrong.status_code == 401
+    assert "Bearer" in missing.json()["error"] and missing.headers["www-authenticate"] == "Bearer"
+    assert right.status_code == 201 and reading.status_code == 200
+    assert "401" in schema["paths"]["/api/articles"]["post"]["responses"]
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/brief"}
+    post_articles = paths["/api/articles"]["post"]
+    assert {"201", "400", "413", "422"} <= set(post_articles["responses"])
+    assert "401" not in post_articles["responses"]
+    body = post_articles["requestBody"]["content"]["application/json"]["schema"]["anyOf"]
+    assert body[0]["properties"].keys() >= {"text", "html", "url", "source", "title", "published"}
+    assert body[1]["type"] == "array"
+    assert "404" in paths["/api/stories/{story_id}"]["get"]["responses"]
+    assert {"limit", "offset"} == {p["name"] for p in paths["/api/stories"]["get"]["parameters"]}
+    brief_body = schema["components"]["schemas"]["BriefRequest"]
+    assert brief_body["required"] == ["documents"]
+
+
+def test_responses_carry_a_content_security_policy(client: TestClient) -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    assert client.get("/api/stories").headers["x-content-type-options"] == "nosniff"
+
+
+# -- a real uvicorn --------------------------------------------------------------------------------
+
+def _distinct_reports(dev_clusters: list[dict], count: int) -> list[dict]:
+    """`count` distinct real reports: paragraphs of the dev slice's articles, each with its own URL."""
+    reports, seen = [], set()
+    for cluster in dev_clusters:
+        for number, document in enumerate(cluster["documents"]):
+            for part, paragraph in enumerate(p for p in document.split("\n") if len(p.split()) >= 12):
+                if paragraph.strip() in seen:
+                    continue
+                seen.add(paragraph.strip())
+                reports.append({"text": paragraph, "source": f"Outlet {number}",
+                                "url": f"https://news.example.com/{cluster['id']}/{number}/{part}"})
+    assert len(reports) >= count, "the dev slice has too few paragraphs for this test"
+    return reports[:count]
+
+
+def test_concurrent_posts_lose_nothing_and_survive_a_restart(tmp_path: Path, dev_clusters: list[dict]) -> None:
+    reports = _distinct_reports(dev_clusters, 300)
+    db_path = tmp_path / "service.db"
+    with running_service(db_path) as base, httpx.Client(base_url=base, timeout=120) as http:
+        def post(report: dict) -> httpx.Response:
+            return http.post("/api/articles", json=report)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(post, reports))
+        statuses = {a.status_code for a in answers}
+        ids = {a.json()["articles"][0]["id"] for a in answers if a.status_code == 201}
+        listed = http.get("/api/stories", params={"limit": 200}).json()["stories"]
+    assert statuses == {201}, f"statuses seen: {statuses}"
+    assert len(ids) == len(reports)
+    grouped = sum(1 for a in answers if a.json()["articles"][0]["story"])
+    with running_service(db_path) as base, httpx.Client(base_url=base, timeout=120) as http:
+        after = []
+        offset: int | None = 0
+        while offset is not None:
+            page = http.get("/api/stories", params={"limit": 200, "offset": offset}).json()
+            after += page["stories"]
+            offset = page["next_offset"]
+        again = http.post("/api/articles", json=reports[0]).json()["articles"][0]
+    assert sum(s["articles"] for s in after) == grouped
+    assert {s["id"] for s in listed} <= {s["id"] for s in after}
+    assert again["stored"] is False
+
+
+def test_serve_refuses_a_port_in_use_with_a_message(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
+             "serve", "--db", str(tmp_path / "x.db"), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 2
+    assert "choose another --port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_html_page_is_read_for_its_text_and_title(client: TestClient) -> None:
+    paragraphs = "".join(
+        f"<p>{sentence}</p>" for sentence in (
+            "The regional parliament of Tyrol approved a new law on short-term rentals on Wednesday, with 21 votes to 15.",
+            "Owners who rent out flats to tourists for more than ninety days a year will need a permit from their town.",
+            "The governor said the law would bring flats back to families who live and work in the valleys all year.",
+            "Hotel owners welcomed the vote, while a group of landlords said they would challenge the law in court.",
+        ))
+    page = f"<html><head><title>Tyrol limits holiday rentals</title></head><body><nav>Home | Sport</nav><article>{paragraphs}</article></body></html>"
+    answer = client.post("/api/articles", json={"html": page, "url": "https://tyrol.example.com/rentals"})
+    assert answer.status_code == 201, answer.text
+    story = answer.json()["articles"][0]["story"]
+    brief = client.get(f"/api/stories/{story}").json()
+    assert brief["sources"][0]["title"] == "Tyrol limits holiday rentals"
+    assert brief["sources"][0]["name"] == "tyrol.example.com"
+    assert "Home | Sport" not in " ".join(s["text"] for s in brief["summary"])
