@@ -9,6 +9,7 @@ from .models import Brief
 
 FORMATS = ("json", "md", "html")
 MAX_CLAIMS_SHOWN = 12
+MAX_SINGLE_SOURCE_SHOWN = 3
 
 
 def render(brief: Brief, fmt: str) -> str:
@@ -33,7 +34,7 @@ def render_markdown(brief: Brief) -> str:
     lines = [f"# {data['title']}", ""]
     lines += [" ".join(f"{s['text']} {_marks(s['citations'])}" for s in data["summary"]), ""]
     lines += _markdown_section("Confirmed by several sources", [
-        f"- {c['text']} {_marks(c['sources'])}" for c in data["claims"] if c["status"] == "corroborated"
+        f"- {c['text']} {_marks(c['sources'])}{_copies_note(c)}" for c in data["claims"] if c["status"] == "corroborated"
     ][:MAX_CLAIMS_SHOWN])
     lines += _markdown_section("Only one source reports", _single_source_lines(data))
     lines += _markdown_section("Where sources disagree", [
@@ -44,7 +45,7 @@ def render_markdown(brief: Brief) -> str:
         f"- **{q['speaker']}**: “{q['text']}” {_marks(q['sources'])}" for q in data["quotes"]
     ])
     lines += _markdown_section("Timeline", [
-        f"- {t['date']}: {t['text']} {_marks(t['sources'])}" for t in data["timeline"]
+        f"- {t['date']}{_precision_note(t)}: {t['text']} {_marks(t['sources'])}" for t in data["timeline"]
     ])
     lines += _markdown_section("People, organisations and places", [
         f"- {e['name']} ({e['type']})" + (f", also written {', '.join(v for v in e['variants'] if v != e['name'])}"
@@ -75,7 +76,20 @@ def _single_source_lines(data: dict[str, Any]) -> list[str]:
     for claim in data["claims"]:
         if claim["status"] == "single-source":
             by_source.setdefault(claim["sources"][0], []).append(claim["text"])
-    return [f"- only in [{source}]: {texts[0]}" for source, texts in sorted(by_source.items())]
+    return [
+        f"- only in [{source}]: {text}" for source, texts in sorted(by_source.items()) for text in texts[:MAX_SINGLE_SOURCE_SHOWN]
+    ]
+
+
+def _copies_note(claim: dict[str, Any]) -> str:
+    """Say which sources carry one wire story, so a copy is not read as confirmation."""
+    copies = [group for group in claim.get("origins", []) if len(group) > 1]
+    return "".join(f" ({' and '.join(f'[{n}]' for n in group)} carry the same copy)" for group in copies)
+
+
+def _precision_note(entry: dict[str, Any]) -> str:
+    precision = entry.get("precision", "day")
+    return "" if precision == "day" else f" ({precision} only)"
 
 
 def _markdown_section(heading: str, items: list[str]) -> list[str]:

@@ -1,0 +1,132 @@
+"""Align: claims, disagreements, quotes and timeline of a story, on the seeds and small real-style reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsweave import make_brief
+from newsweave.ingest import read_reports
+from newsweave.models import Article
+
+
+@pytest.fixture(scope="session")
+def seed_texts(seeds_dir) -> list[str]:
+    """The raw text of each seed report, in source order."""
+    return [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.iterdir())]
+
+
+def _quote(brief, words: str) -> dict:
+    found = [q for q in brief.quotes if words in q["text"]]
+    assert len(found) == 1, f"{words!r} is in {len(found)} quotes"
+    return found[0]
+
+
+def test_macron_quote_is_merged_across_two_sources(seed_brief):
+    quote = _quote(seed_brief, "We will do our best as Europeans to help mediate")
+    assert quote["speaker"] == _name_of(seed_brief, "Mr Macron")
+    assert quote["sources"] == [1, 2]
+
+
+def test_quote_of_an_unnamed_russian_president_is_attributed_to_putin(seed_brief):
+    quote = _quote(seed_brief, "unprecedented external pressure")
+    assert quote["speaker"] == "Vladimir Putin"
+    assert 2 in quote["sources"]
+
+
+def test_pronoun_speaker_is_the_person_named_before(seed_brief):
+    assert _quote(seed_brief, "We don't accept the results of this rigged election")["speaker"] == "Dominic Raab"
+
+
+def test_every_quote_is_verbatim_in_each_source_it_cites(seed_brief, seed_texts):
+    for quote in seed_brief.quotes:
+        for source in quote["sources"]:
+            assert quote["text"] in " ".join(seed_texts[source - 1].split()), quote
+
+
+def test_timeline_has_the_election_the_inauguration_and_the_meeting(seed_brief):
+    days = {t["date"] for t in seed_brief.timeline if t["precision"] == "day"}
+    assert {"2020-08-09", "2020-09-23", "2020-09-29"} <= days
+    election = next(t for t in seed_brief.timeline if t["date"] == "2020-08-09")
+    assert election["sources"] == [1, 2, 3]
+
+
+def test_weekday_of_an_undated_report_is_resolved_from_the_other_reports(seed_brief):
+    tuesday = [t for t in seed_brief.timeline if t["date"] == "2020-09-29" and "on Tuesday" in t["text"]]
+    assert tuesday and all(t["sources"] == [1] for t in tuesday)
+
+
+def test_timeline_keeps_month_and_year_precision_and_is_sorted(seed_brief):
+    by_text = {t["text"]: t for t in seed_brief.timeline}
+    loan = next(t for text, t in by_text.items() if text.startswith("Earlier this month"))
+    assert (loan["date"], loan["precision"]) == ("2020-09", "month")
+    three_years = next(t for text, t in by_text.items() if "three years ago" in text)
+    assert (three_years["date"], three_years["precision"]) == ("2017", "year")
+    days = [t["date"] for t in seed_brief.timeline if t["precision"] == "day"]
+    assert days == sorted(days)
+    assert [t["precision"] for t in seed_brief.timeline[:2]] == ["year", "year"]
+
+
+def test_seeds_have_corroborated_and_single_source_claims(seed_brief):
+    statuses = {c["status"] for c in seed_brief.claims}
+    assert {"corroborated", "single-source"} <= statuses
+    mediate = next(c for c in seed_brief.claims if "help mediate" in c["text"])
+    assert mediate["status"] == "corroborated" and mediate["sources"] == [1, 2]
+
+
+def test_summary_cites_what_its_claim_says(seed_brief):
+    claim_sources = {c["text"]: c["sources"] for c in seed_brief.claims}
+    for entry in seed_brief.summary:
+        assert entry["citations"] == claim_sources[entry["text"]]
+
+
+def test_350_on_one_day_and_500_over_the_weekend_are_not_a_disagreement(seed_brief):
+    assert not [d for d in seed_brief.disagreements if any("350" in v["value"] or "500" in v["value"] for v in d["values"])]
+
+
+def _name_of(brief, variant: str) -> str:
+    return next(e["name"] for e in brief.entities if variant in e["variants"])
+
+
+def _reports(*texts: str, published: date | None = date(2023, 2, 7)) -> list[Article]:
+    return [Article(id=f"r{n}", source=f"Outlet {n}", text=text, published=published) for n, text in enumerate(texts, 1)]
+
+
+def test_different_death_tolls_of_one_quake_are_a_disagreement():
+    brief = make_brief(_reports(
+        "A powerful earthquake struck southern Turkey and northern Syria on Monday. "
+        "The earthquake killed at least 2,300 people in both countries, officials said on Monday. "
+        "Rescue teams searched through the rubble of collapsed buildings in freezing weather.",
+        "Rescuers worked through the night after a magnitude 7.8 earthquake hit Turkey and Syria on Monday. "
+        "The earthquake killed more than 4,000 people in both countries, officials said on Monday. "
+        "Thousands of buildings collapsed in cities across the region.",
+    ))
+    assert len(brief.disagreements) == 1
+    values = brief.disagreements[0]["values"]
+    assert [(v["value"], v["source"]) for v in values] == [("at least 2,300", 1), ("more than 4,000", 2)]
+    assert all(v["value"] in v["sentence"] for v in values)
+    disputed = [c for c in brief.claims if c["status"] == "disputed"]
+    assert disputed and all(c["disagreements"] == [0] for c in disputed)
+
+
+def test_figures_of_different_days_are_not_a_disagreement():
+    brief = make_brief(_reports(
+        "Police broke up protests in the capital again. "
+        "The Interior Ministry said more than 350 people were detained during nationwide protests on September 27. "
+        "Opposition leaders called for more rallies.",
+        "Rights groups condemned the crackdown on the protests. "
+        "About 500 people were detained during nationwide protests over the weekend, rights groups said. "
+        "The opposition called for more rallies next week.",
+        published=date(2020, 9, 30),
+    ))
+    assert brief.disagreements == []
+
+
+def test_a_wire_copy_counts_once_as_an_origin(seeds_dir):
+    original, other = read_reports([str(seeds_dir)])[2], read_reports([str(seeds_dir)])[0]
+    copy = Article(id="copy", source="Copy desk", text=original.text)
+    brief = make_brief([other, original, copy])
+    only_copies = [c for c in brief.claims if c["sources"] == [2, 3]]
+    assert only_copies
+    assert all(c["origins"] == [[2, 3]] and c["status"] == "single-source" for c in only_copies)
