@@ -25,7 +25,9 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") closeAll(null);
+    if (event.key !== "Escape") return;
+    closeAll(null);
+    if (document.activeElement && document.activeElement.classList.contains("cite")) document.activeElement.blur();
   });
 
   var add = document.getElementById("add-report");
