@@ -30,6 +30,8 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE | re.DOTALL)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
+_TRUNCATED = "the archive is truncated or damaged here; the records before this point were read"
+
 SkipUrl = Callable[[str], bool]
 
 
@@ -112,16 +114,19 @@ def read_warc(path: Path) -> Iterator[SourceItem]:
         offset = 0
         try:
             for record in records:
-                offset = records.get_record_offset()
-                item = _warc_item(record, f"{path} record at byte {offset}")
-                if item is not None:
-                    yield item
+                payload = _warc_html_payload(record)
+                truncated = _record_cut_short(record)
+                offset = records.get_record_offset()  # only valid once the record has been read
+                if truncated:
+                    yield SourceItem(f"{path} record at byte {offset}", problem=_TRUNCATED)
+                    return
+                if payload is not None:
+                    yield _warc_item(*payload, where=f"{path} record at byte {offset}")
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
             where = f"{path} after byte {offset}"
-            yield SourceItem(where, problem=f"the archive is truncated or damaged here ({_first_line(error)}); "
-                                            "the records before this point were read")
+            yield SourceItem(where, problem=f"{_TRUNCATED} ({_first_line(error)})")
         except Exception as error:  # zlib.error and others warcio lets through on cut-off gzip members
-            yield SourceItem(f"{path} after byte {offset}", problem=f"the archive is truncated or damaged here ({_first_line(error)})")
+            yield SourceItem(f"{path} after byte {offset}", problem=f"{_TRUNCATED} ({_first_line(error)})")
 
 
 def read_feed(data: bytes, where: str, *, skip_url: SkipUrl | None = None, timeout: float = FETCH_TIMEOUT_SECONDS) -> Iterator[SourceItem]:
@@ -275,20 +280,31 @@ def _not_a_feed(data: bytes, parsed: Any) -> str:
     return "the feed has no entries"
 
 
-def _warc_item(record: Any, where: str) -> SourceItem | None:
-    if record.rec_type != "response":
+def _warc_html_payload(record: Any) -> tuple[str | None, str, bytes] | None:
+    """(URL, record id, body) of an HTML response with a 2xx status; None for any other record."""
+    if record.rec_type != "response" or record.http_headers is None:
         return None
     http = record.http_headers
-    if http is None:
-        return None
     content_type = (http.get_header("Content-Type") or "").lower()
     if "html" not in content_type or not (http.get_statuscode() or "").startswith("2"):
         return None
     url = record.rec_headers.get_header("WARC-Target-URI")
-    body = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+    return url, record_id, record.content_stream().read(MAX_PAGE_BYTES + 1)
+
+
+def _record_cut_short(record: Any) -> bool:
+    """Whether the archive ended before this record's declared length (read what is left first)."""
+    stream = record.content_stream()
+    while stream.read(1 << 16):
+        pass
+    return getattr(record.raw_stream, "limit", 0) > 0
+
+
+def _warc_item(url: str | None, record_id: str, body: bytes, *, where: str) -> SourceItem:
     if len(body) > MAX_PAGE_BYTES:
         return SourceItem(f"{where} ({url})", problem=f"the page is over the {MAX_PAGE_BYTES // 1_000_000} MB limit of one report; skipped")
-    article_id = url or record.rec_headers.get_header("WARC-Record-ID")
+    article_id = url or record_id
     try:
         return SourceItem(where, article=article_from_html(body, article_id=article_id, url=url))
     except InputError as error:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from .._errors import InputError, NewsweaveError
+from .._errors import InputError
+from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
-from ..pipeline import articles_from_documents, make_brief
-from ..render import FORMATS, render, render_json
+from ..pipeline import make_brief
+from ..render import FORMATS, render
 from ..summarize import DEFAULT_MAX_WORDS
 from ._output import open_output, progress, write_output
 
@@ -33,18 +33,28 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--batch", metavar="IN.jsonl", help="one story per line: {\"id\": ..., \"documents\": [...]}")
     parser.add_argument("--summary-only", action="store_true",
                         help="fill only the summary (skip entities, quotes, disagreements, timeline): much faster")
+    parser.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS,
+                        help=f"--batch: processes to use (default: {DEFAULT_JOBS}, the number of CPUs)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--story", metavar="ID", help="the brief of a stored story (see `newsweave stories`)")
+    parser.add_argument("--db", metavar="PATH", help="the store of --story (default: $NEWSWEAVE_DB, else the default store)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `newsweave brief`."""
+    if args.story:
+        if args.paths or args.batch:
+            raise InputError("give either --story ID or report PATHs / --batch, not both")
+        return run_story(args)
     if args.batch:
         if args.paths:
             raise InputError("give either report PATHs or --batch IN.jsonl, not both")
         if not args.out:
             raise InputError("--batch needs --out OUT.jsonl for the briefs")
-        return run_batch(args.batch, args.out, max_words=args.max_words, full=not args.summary_only, quiet=args.quiet)
+        return run_batch(
+            args.batch, args.out, max_words=args.max_words, full=not args.summary_only, quiet=args.quiet, jobs=args.jobs
+        )
     if not args.paths:
         raise InputError("give two or more report files, a folder of reports, or URLs (or --batch IN.jsonl)")
     brief = make_brief(read_reports(args.paths), max_words=args.max_words, full_analysis=not args.summary_only)
@@ -52,52 +62,46 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool) -> int:
-    """Write one Brief JSON line per good input line; report bad lines by number and skip them."""
-    lines = _read_lines(path)
+def run_story(args: argparse.Namespace) -> int:
+    """Write the brief of a stored story, from its origin reports (copies of a report are counted once)."""
+    from ._corpus import open_store
+
+    with open_store(args.db, must_exist=True) as store:
+        articles = store.story_origins(args.story)
+    brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only)
+    write_output(render(brief, args.format), args.out)
+    return 0
+
+
+def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool, jobs: int) -> int:
+    """Write one Brief JSON line per good input line, as they come; report bad lines by number and skip them."""
+    total = _count_lines(path)
     skipped = 0
-    with open_output(out) as sink:
-        for number, line in progress(enumerate(lines, start=1), quiet=quiet, total=len(lines), unit="story"):
-            if not line.strip():
-                continue
-            try:
-                brief = _brief_of_line(line, number, max_words=max_words, full=full)
-            except NewsweaveError as error:
+    with open(path, encoding="utf-8", errors="replace") as source, open_output(out) as sink:
+        results = brief_lines(source, max_words=max_words, full_analysis=full, jobs=jobs)
+        for result in progress(results, quiet=quiet, total=total, unit="story"):
+            if result.error:
                 skipped += 1
-                print(f"newsweave: {path}, line {number}: skipped: {error}", file=sys.stderr)
+                print(f"newsweave: {path}, line {result.number}: skipped: {result.error}", file=sys.stderr)
                 continue
-            sink.write(render_json(brief, indent=None) + "\n")
+            if result.note:
+                print(f"newsweave: {path}, line {result.number}: {result.note}", file=sys.stderr)
+            sink.write(result.brief_json + "\n")
             sink.flush()
     if skipped:
-        print(f"newsweave: {skipped} of {len(lines)} lines skipped; the others are in {out}", file=sys.stderr)
+        print(f"newsweave: {skipped} of {total} lines skipped; the others are in {out}", file=sys.stderr)
         return EXIT_SKIPPED
     return 0
 
 
-def _brief_of_line(line: str, number: int, *, max_words: int, full: bool) -> Any:
+def _count_lines(path: str) -> int:
     try:
-        story = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON ({error.msg} at column {error.colno})") from error
-    if not isinstance(story, dict) or "documents" not in story:
-        raise InputError('each line must be an object with "documents": [...]')
-    story_id = story.get("id")
-    story_id = str(story_id) if story_id is not None else f"line-{number}"
-    articles = articles_from_documents(story["documents"])
-    brief = make_brief(articles, story_id=story_id, max_words=max_words, full_analysis=full, min_sources=1)
-    if len(brief.sources) == 1:
-        print(f"newsweave: line {number}: one source only; its brief has no cross-source checks", file=sys.stderr)
-    return brief
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().splitlines()
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
     except FileNotFoundError as error:
         raise InputError(f"{path}: no such file") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
 
 
 def _positive_int(value: str) -> int:

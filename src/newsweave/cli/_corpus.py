@@ -38,6 +38,8 @@ def add_parser(commands: Any) -> None:
     ingest.add_argument("sources", nargs="+", metavar="SOURCE")
     _add_db_option(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--batch-size", type=int, default=INGEST_BATCH,
+                        help=f"reports stored per transaction (default: {INGEST_BATCH})")
     ingest.set_defaults(run=run_ingest)
 
     cluster = commands.add_parser(
@@ -85,7 +87,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     tally = {"read": 0, "added": 0, "known": 0, "duplicates": 0, "dropped": 0, "skipped": 0}
     with open_store(args.db) as store:
         items = progress(read_sources(args.sources, skip_url=store.knows_url), quiet=args.quiet, unit="page", desc="ingest")
-        for batch in _article_batches(items, tally):
+        for batch in _article_batches(items, tally, max(1, args.batch_size)):
             for result in store.add_articles(batch):
                 tally["read"] += 1
                 if not result.added:
@@ -105,7 +107,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if tally["skipped"] else 0
 
 
-def _article_batches(items: Iterable[SourceItem], tally: dict[str, int]) -> Iterator[list[Article]]:
+def _article_batches(items: Iterable[SourceItem], tally: dict[str, int], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
         if item.article is None:
@@ -113,7 +115,7 @@ def _article_batches(items: Iterable[SourceItem], tally: dict[str, int]) -> Iter
             print(f"newsweave: {item.where}: skipped: {item.problem}", file=sys.stderr)
             continue
         batch.append(item.article)
-        if len(batch) >= INGEST_BATCH:
+        if len(batch) >= size:
             yield batch
             batch = []
     if batch:
