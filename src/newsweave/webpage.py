@@ -17,6 +17,8 @@ ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
 STATIC_PREFIX = "/static/"
 MAX_CLAIMS_PER_STATUS = 8
 MAX_COVERAGE_ROWS = 14
+MAX_QUOTES_SHOWN = 8
+MAX_ENTITIES_SHOWN = 14
 STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
 STATUS_ORDER = ("disputed", "corroborated", "single-source")
 
@@ -140,12 +142,8 @@ def _claims_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, M
         if not members:
             continue
         items = [_claim_item(c, sources) for c in members]
-        shown = "".join(items[:MAX_CLAIMS_PER_STATUS])
-        rest = items[MAX_CLAIMS_PER_STATUS:]
-        more = (f"<details class=more><summary>{len(rest)} more</summary><ul class=claims>{''.join(rest)}</ul></details>"
-                if rest else "")
         groups.append(f'<h3 class="status-head {status}">{STATUS_LABELS[status]} <span class=count>{len(members)}</span></h3>'
-                      f"<ul class=claims>{shown}</ul>{more}")
+                      + _with_more(items, MAX_CLAIMS_PER_STATUS, "ul class=claims"))
     legend = ("<p class=hint>Corroborated: stated by two or more sources. Single source: only one outlet reports it. "
               "Disputed: sources give different values.</p>")
     return _section("claims", "Claims", "".join(groups), count=len(claims), extra=legend)
@@ -175,13 +173,13 @@ def _disagreements_section(disagreements: Sequence[Mapping[str, Any]], sources: 
 def _quotes_section(quotes: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
     if not quotes:
         return ""
-    items = "".join(
+    items = [
         f"<figure class=quote-item><blockquote>{escape(q.get('text', ''))}</blockquote>"
         f"<figcaption><span class=speaker>{escape(q.get('speaker', '') or 'Unattributed')}</span>"
         f"{source_chips(q.get('sources', []), sources)}</figcaption></figure>"
         for q in quotes
-    )
-    return _section("quotes", "Who said what", items, count=len(quotes))
+    ]
+    return _section("quotes", "Who said what", _with_more(items, MAX_QUOTES_SHOWN, "div"), count=len(quotes))
 
 
 def _timeline_section(timeline: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
@@ -256,5 +254,14 @@ def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[in
             f"<li><p><span class=entity-name>{escape(name)}</span> <span class=type>{escape(str(entity.get('type', '')))}</span>"
             f"{source_chips(entity.get('sources', []), sources)}</p>{also}</li>"
         )
-    return _section("entities", "People, organisations, places", f"<ul class=entities>{''.join(items)}</ul>",
+    return _section("entities", "People, organisations, places", _with_more(items, MAX_ENTITIES_SHOWN, "ul class=entities"),
                     count=len(entities))
+
+
+def _with_more(items: Sequence[str], shown: int, container: str) -> str:
+    """The first `shown` items in `container`, the rest folded under "N more"."""
+    tag = container.split()[0]
+    first = f"<{container}>{''.join(items[:shown])}</{tag}>"
+    rest = items[shown:]
+    return first + (f"<details class=more><summary>{len(rest)} more</summary><{container}>{''.join(rest)}</{tag}></details>"
+                    if rest else "")
