@@ -173,6 +173,7 @@ def test_posting_the_same_report_twice_stores_it_once(client: TestClient, seeds_
     (b'{"title": "no text"}', 422, "`text` or `html`"),
     (b'{"text": 5}', 422, "text"),
     (b"\xff\xfe", 400, "not valid JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, 400, "not valid JSON"),
 ])
 def test_bad_article_bodies_get_a_json_error_not_a_500(client: TestClient, body: bytes, status: int, words: str) -> None:
     answer = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
@@ -187,6 +188,7 @@ def test_bad_article_bodies_get_a_json_error_not_a_500(client: TestClient, body:
     (b'{"documents": ["only one report here."]}', 422, "two or more"),
     (b'{"documents": [{"url": "https://example.org"}, "x"]}', 422, "text"),
     (b'{"documents": ["a", "b"], "max_words": 0}', 422, "max_words"),
+    (b"[" * 100_000 + b"]" * 100_000, 400, "not valid JSON"),
 ])
 def test_bad_brief_requests_get_a_json_error_not_a_500(client: TestClient, body: bytes, status: int, words: str) -> None:
     answer = client.post("/api/brief", content=body, headers={"content-type": "application/json"})

@@ -113,6 +113,8 @@ def _article_items(body: bytes) -> tuple[list[Any], bool]:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise HTTPException(400, f"the body is not valid JSON ({error})") from None
+    except RecursionError:
+        raise HTTPException(400, "the body is not valid JSON (nested too deeply)") from None
     if isinstance(data, dict):
         return [data], True
     if isinstance(data, list) and data:

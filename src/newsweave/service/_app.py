@@ -82,6 +82,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = error.detail if isinstance(error.detail, str) else "request refused"
         if error.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}; the API is described at /openapi.json"
+        if error.status_code == 400 and message == "There was an error parsing the body":
+            message = "the body is not valid JSON (it could not be parsed)"
         if error.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         response = error_page(error.status_code, message) if wants_html(request) else error_response(error.status_code, message)
@@ -93,7 +95,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         if any(p.get("type") == "json_invalid" for p in problems):
             detail = next(p for p in problems if p.get("type") == "json_invalid").get("ctx", {}).get("error", "")
             return error_response(400, f"the body is not valid JSON{f' ({detail})' if detail else ''}")
-        return error_response(422, describe_validation(problems))
+        message = describe_validation(problems)
+        if any(tuple(p.get("loc", ())) == ("body",) for p in problems):
+            message = f"the body must be a JSON object sent as application/json ({message})"
+        return error_page(422, message) if wants_html(request) else error_response(422, message)
 
     async def newsweave_error(request: Request, error: NewsweaveError) -> Response:
         # NotFound -> 404, a store failure -> 503, any other NewsweaveError is about the caller's input -> 422
