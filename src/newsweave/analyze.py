@@ -22,7 +22,7 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 _ENDS_AS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _STARTS_AS_SENTENCE = re.compile(r"^[\"'“‘(\[]*[A-Z0-9]")
 _DANGLING_COORDINATION = re.compile(r"\b(?:and|or|but)\s+(?:as|of|by|from)\s+(?:the|a|an)\b", re.IGNORECASE)
-_TRAILING_OPEN_QUOTE = re.compile(r"\s+([\"“][\[(]?)$")
+_TRAILING_OPEN_QUOTE = re.compile(r"(?:^|\s+)([\"“][\[(]?)$")
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _PLAINLY_FINITE = re.compile(
     r"\b(?:is|are|was|were|has|had|says|said|will|would|can|could|should|may|might|must|does|did|won't|can't|isn't|wasn't)\b",
@@ -69,7 +69,7 @@ def join_open_quotes(texts: list[str]) -> list[str]:
         text = carry + text
         match = _TRAILING_OPEN_QUOTE.search(text)
         carry = ""
-        if match and not _quotes_balanced(text):
+        if match:
             carry, text = match[1], text[: match.start()]
         if text:
             moved.append(text)

@@ -1,0 +1,74 @@
+"""Page furniture is removed before anything else, with rules that are not the seeds' literal strings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from newsweave.clean import clean_text, is_furniture
+
+
+def test_seed_footer_and_link_list_are_cut_from_the_last_paragraph(seeds_dir):
+    cleaned = clean_text((seeds_dir / "000_eb8db19fe92c484b.txt").read_text())
+    assert "BBC is not responsible" not in cleaned.text
+    assert "(c) 2021" not in cleaned.text
+    assert cleaned.text.endswith('15 sayings from around the world')  # left for analyze: no sentence end
+    assert any("not responsible for the content of external sites" in r for r in cleaned.removed)
+
+
+def test_credit_line_and_read_original_are_removed(seeds_dir):
+    cleaned = clean_text((seeds_dir / "001_edf9315a15c5cb2b.txt").read_text())
+    assert "With reporting by" not in cleaned.text
+    assert "Read original article" not in cleaned.text
+    assert cleaned.text.rstrip().endswith("launch a criminal investigation.")
+
+
+def test_leading_date_line_becomes_the_publication_date_and_leaves_the_text(seeds_dir):
+    cleaned = clean_text((seeds_dir / "002_f707635d398c7996.txt").read_text())
+    assert cleaned.published == date(2020, 9, 30)
+    assert not cleaned.text.lstrip().lower().startswith("date")
+    assert cleaned.text.startswith("French President during his latest trip")
+
+
+def test_date_line_that_is_not_a_real_date_is_kept_as_text():
+    cleaned = clean_text("date 2020-13-45 Something happened in the city on Monday.")
+    assert cleaned.published is None
+
+
+def test_furniture_seen_across_the_dev_set_is_recognised():
+    furniture = [
+        "Advertisement",
+        "Story continued below",
+        "share tweet pin email",
+        "You can add location information to your Tweets, such as your city or precise location.",
+        "Tweet with a location",
+        "Please enable Javascript to watch this video",
+        "The Associated Press contributed to this report.",
+        "Copyright © 2016 AFP. All rights reserved. More »",
+        "Sign up now for the Us Weekly newsletter to get breaking celebrity news delivered to your inbox",
+        "Reporting by Jane Doe; Editing by John Smith",
+        "Read more",
+        "___",
+        "Related Articles",
+        "10 things you should know about the budget",
+    ]
+    assert [line for line in furniture if not is_furniture(line)] == []
+
+
+def test_news_sentences_are_not_furniture():
+    news = [
+        "The Interior Ministry said more than 350 people were detained during nationwide protests.",
+        "Readers of the newspaper were shocked by the report, which ran on Sunday.",
+        "She said the company would share its findings with regulators next week.",
+        "Twitter said it had suspended the account after the post.",
+        "The video shows police officers pushing protesters back from the square.",
+    ]
+    assert [line for line in news if is_furniture(line)] == []
+
+
+def test_furniture_in_the_dev_slice_is_removed_without_losing_the_reports(dev_clusters):
+    documents = [d for cluster in dev_clusters for d in cluster["documents"]]
+    cleaned = [clean_text(d) for d in documents]
+    removed = [line for c in cleaned for line in c.removed]
+    assert removed, "the dev slice holds page furniture; none was found"
+    kept_words = sum(len(c.text.split()) for c in cleaned)
+    assert kept_words > 0.9 * sum(len(d.split()) for d in documents)

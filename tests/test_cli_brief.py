@@ -1,0 +1,123 @@
+"""`newsweave brief` on the command line: formats, batch mode, and bad input with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsweave.cli import main
+
+BRIEF_FIELDS = {"id", "title", "sources", "summary", "entities", "claims", "disagreements", "quotes", "timeline"}
+
+
+def _newsweave(*args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_markdown_brief_of_the_bundled_example(seeds_dir, capsys):
+    assert main(["brief", str(seeds_dir), "--summary-only"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# ")
+    assert "[1]" in out and "## Sources" in out
+    assert "1. 000_eb8db19fe92c484b" in out
+
+
+def test_json_brief_follows_the_contract(seeds_dir, tmp_path):
+    target = tmp_path / "brief.json"
+    assert main(["brief", str(seeds_dir), "--format", "json", "--out", str(target)]) == 0
+    brief = json.loads(target.read_text())
+    assert set(brief) >= BRIEF_FIELDS
+    assert [s["id"] for s in brief["sources"]] == [1, 2, 3]
+    assert all(set(s) >= {"id", "name", "url", "title", "published"} for s in brief["sources"])
+    assert all(item["citations"] for item in brief["summary"])
+
+
+def test_html_brief_is_one_self_contained_page(seeds_dir, tmp_path):
+    target = tmp_path / "brief.html"
+    assert main(["brief", str(seeds_dir), "--format", "html", "--out", str(target), "--summary-only"]) == 0
+    page = target.read_text()
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert 'src="http' not in page and "<link rel=\"stylesheet\" href=\"http" not in page
+    assert "Tsikhanouskaya" in page
+
+
+def test_max_words_is_honoured(seeds_dir, capsys):
+    assert main(["brief", str(seeds_dir), "--format", "json", "--max-words", "30", "--summary-only"]) == 0
+    brief = json.loads(capsys.readouterr().out)
+    assert sum(len(s["text"].split()) for s in brief["summary"]) <= 30
+
+
+def test_missing_path_exits_2_without_traceback(tmp_path):
+    result = _newsweave("brief", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_single_report_says_there_is_one_source(seeds_dir):
+    result = _newsweave("brief", str(seeds_dir / "000_eb8db19fe92c484b.txt"))
+    assert result.returncode == 2
+    assert "one source" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"\x00\x01\x02binary\x00" * 20, "binary")],
+)
+def test_empty_or_binary_file_exits_2(tmp_path, seeds_dir, capsys, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    assert main(["brief", str(bad), str(seeds_dir / "000_eb8db19fe92c484b.txt")]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_no_paths_at_all_exits_2(capsys):
+    assert main(["brief"]) == 2
+    assert "give two or more report files" in capsys.readouterr().err
+
+
+def test_batch_writes_good_lines_and_reports_bad_ones_by_number(dev_clusters, tmp_path, capsys):
+    lines = [json.dumps({"id": c["id"], "documents": c["documents"]}) for c in dev_clusters[:4]]
+    lines.insert(1, "{this is not json")
+    lines.insert(3, json.dumps({"id": "no-documents"}))
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "out.jsonl"
+    code = main(["brief", "--batch", str(source), "--out", str(target), "--max-words", "100", "--quiet", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "line 2: skipped: not valid JSON" in err
+    assert "line 4: skipped" in err and "documents" in err
+    briefs = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [b["id"] for b in briefs] == [c["id"] for c in dev_clusters[:4]]
+    for brief in briefs:
+        assert set(brief) >= BRIEF_FIELDS
+        assert sum(len(s["text"].split()) for s in brief["summary"]) <= 100
+
+
+def test_batch_on_two_processes_gives_the_same_briefs_in_order(dev_clusters, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(c) + "\n" for c in dev_clusters[:6]))
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out-{jobs}.jsonl"
+        assert main(["brief", "--batch", str(source), "--out", str(target), "--summary-only", "--quiet", "--jobs", jobs]) == 0
+        outputs.append(target.read_text())
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[0].splitlines()] == [c["id"] for c in dev_clusters[:6]]
+
+
+def test_batch_input_that_does_not_exist_exits_2(tmp_path, capsys):
+    assert main(["brief", "--batch", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_batch_without_out_exits_2(tmp_path, capsys):
+    assert main(["brief", "--batch", str(tmp_path / "in.jsonl")]) == 2
+    assert "--out" in capsys.readouterr().err

@@ -1,0 +1,152 @@
+"""Reports are read from text files, HTML pages, folders and http(s) URLs; bad input says what is wrong."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from newsweave import FetchError, InputError
+from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, read_reports
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
+BBC_PAGE = PAGES / "bbc-macron-tikhanovskaya.html"
+
+
+class _NewsSite(BaseHTTPRequestHandler):
+    """A small site on 127.0.0.1: a news page, a text report, a 404, a huge page, a slow page, a binary."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        routes = {
+            "/belarus/macron.html": (200, "text/html; charset=utf-8", RFERL_PAGE.read_bytes()),
+            "/report.txt": (200, "text/plain; charset=utf-8", "Police said 12 people were hurt on Monday.".encode()),
+            "/huge.html": (200, "text/html", b"<p>" + b"x" * (MAX_PAGE_BYTES + 10) + b"</p>"),
+            "/photo.jpg": (200, "image/jpeg", b"\xff\xd8\xff\xe0" + bytes(2000)),
+        }
+        if self.path == "/slow.html":
+            time.sleep(3)
+        status, content_type, body = routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def news_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NewsSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_html_page_gives_main_text_title_date_and_site_name():
+    article = read_reports([str(RFERL_PAGE)])[0]
+    assert article.source == "RFE/RL"
+    assert article.title.startswith("Macron Promises Europe's Help")
+    assert article.published == date(2020, 9, 29)
+    assert "We will do our best as Europeans to help mediate" in article.text
+    assert "cookie policy" not in article.text
+    assert "Podcasts" not in article.text
+
+
+def test_html_page_furniture_never_reaches_the_brief():
+    from newsweave import make_brief
+
+    brief = make_brief(read_reports([str(RFERL_PAGE), str(BBC_PAGE)]), max_words=400, full_analysis=False)
+    text = " ".join(s["text"] for s in brief.summary)
+    assert "location information to your Tweets" not in text
+    assert "not responsible for the content" not in text
+    assert {s["name"] for s in brief.sources} == {"RFE/RL", "BBC News"}
+    assert all(s["published"] == "2020-09-29" for s in brief.sources)
+
+
+def test_folder_is_read_in_name_order(seeds_dir):
+    articles = read_reports([str(seeds_dir)])
+    assert [a.id for a in articles] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+
+
+def test_url_of_a_news_page_is_fetched_and_extracted(news_site):
+    article = fetch_article(f"{news_site}/belarus/macron.html")
+    assert article.source == "RFE/RL"
+    assert "Tsikhanouskaya" in article.text
+
+
+def test_url_of_a_text_report_is_read_as_text(news_site):
+    article = read_reports([f"{news_site}/report.txt"])[0]
+    assert article.text == "Police said 12 people were hurt on Monday."
+    assert article.source == "127.0.0.1"
+
+
+def test_missing_page_says_the_status(news_site):
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch_article(f"{news_site}/gone.html")
+
+
+def test_page_over_the_size_cap_is_refused(news_site):
+    with pytest.raises(FetchError, match="larger than"):
+        fetch_article(f"{news_site}/huge.html")
+
+
+def test_slow_server_times_out_with_a_clear_message(news_site):
+    with pytest.raises(FetchError, match="no answer within"):
+        fetch_article(f"{news_site}/slow.html", timeout=0.5)
+
+
+def test_binary_content_is_refused(news_site):
+    with pytest.raises(FetchError, match="image/jpeg"):
+        fetch_article(f"{news_site}/photo.jpg")
+
+
+def test_unreachable_host_is_reported():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="could not be fetched"):
+        fetch_article(f"http://127.0.0.1:{port}/page.html", timeout=2)
+
+
+def test_missing_path_is_reported(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        read_reports([str(tmp_path / "nothing.txt")])
+
+
+def test_empty_file_is_reported(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    with pytest.raises(InputError, match="empty"):
+        read_reports([str(empty)])
+
+
+def test_binary_file_is_reported(tmp_path):
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100))
+    with pytest.raises(InputError, match="binary"):
+        read_reports([str(binary)])
+
+
+def test_folder_without_reports_is_reported(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match="no readable report"):
+        read_reports([str(tmp_path)])
+
+
+def test_latin1_report_is_decoded(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_bytes("Le président Macron a rencontré Mme Tsikhanouskaya à Vilnius mardi.".encode("latin-1"))
+    assert "président" in read_reports([str(report)])[0].text

@@ -1,0 +1,99 @@
+"""The summary: within budget, verbatim, cited by every supporting source, no repeats, deterministic."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsweave import make_brief
+from newsweave.ingest import read_reports
+from newsweave.pipeline import articles_from_documents
+
+NUMBER = re.compile(r"\d[\d,.]*")
+QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
+
+
+@pytest.fixture(scope="module")
+def seed_summary(seeds_dir):
+    return make_brief(read_reports([str(seeds_dir)]), full_analysis=False)
+
+
+def _source_texts(seeds_dir) -> dict[int, str]:
+    return {number: " ".join(a.text.split()) for number, a in enumerate(read_reports([str(seeds_dir)]), start=1)}
+
+
+def test_summary_sentences_are_verbatim_from_every_source_they_cite(seed_summary, seeds_dir):
+    texts = _source_texts(seeds_dir)
+    for item in seed_summary.summary:
+        own = [n for n in item["citations"] if item["text"] in texts[n]]
+        assert own, f"no cited source holds this sentence verbatim: {item['text']}"
+
+
+def test_every_number_and_quotation_in_the_summary_is_in_a_cited_source(seed_summary, seeds_dir):
+    texts = _source_texts(seeds_dir)
+    for item in seed_summary.summary:
+        cited = " ".join(texts[n] for n in item["citations"])
+        for number in NUMBER.findall(item["text"]):
+            assert number in cited
+        for quote in QUOTED.findall(item["text"]):
+            assert quote in cited
+
+
+def test_citations_are_source_ids_of_the_brief(seed_summary):
+    ids = {s["id"] for s in seed_summary.sources}
+    assert seed_summary.summary
+    for item in seed_summary.summary:
+        assert item["citations"] and set(item["citations"]) <= ids
+
+
+def test_a_fact_two_outlets_report_cites_both(seed_summary):
+    assert any(len(item["citations"]) >= 2 for item in seed_summary.summary)
+
+
+def test_summary_keeps_to_the_default_word_budget(seed_summary):
+    assert sum(len(s["text"].split()) for s in seed_summary.summary) <= 120
+
+
+@pytest.mark.parametrize("budget", [15, 40, 260])
+def test_any_word_budget_is_honoured(seeds_dir, budget):
+    brief = make_brief(read_reports([str(seeds_dir)]), max_words=budget, full_analysis=False)
+    assert sum(len(s["text"].split()) for s in brief.summary) <= budget
+
+
+def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
+    brief = make_brief(read_reports([str(seeds_dir)]), max_words=1000, full_analysis=False)
+    text = " ".join(s["text"] for s in brief.summary)
+    assert "The US and as the legitimate president." not in text
+    assert "But last week, prompting" not in text
+    assert "not responsible for the content" not in text
+    assert "With reporting by" not in text
+    assert "15 sayings" not in text
+
+
+def test_summary_does_not_repeat_itself(seed_summary):
+    from newsweave.align.claims import sentence_space
+    from newsweave.pipeline import prepare_articles
+
+    texts = [s["text"] for s in seed_summary.summary]
+    assert len(set(texts)) == len(texts)
+    articles = prepare_articles(articles_from_documents(texts + ["Unrelated filler sentence about weather."]), min_sources=1)
+    space = sentence_space(articles)
+    similarity = space.similarity.toarray()
+    count = len(texts)
+    off_diagonal = [similarity[i, j] for i in range(count) for j in range(count) if i != j]
+    assert max(off_diagonal) < 0.5
+
+
+def test_same_input_gives_the_same_brief(seeds_dir, seed_summary):
+    again = make_brief(read_reports([str(seeds_dir)]), full_analysis=False)
+    assert again.to_dict() == seed_summary.to_dict()
+
+
+def test_dev_clusters_get_summaries_within_budget(dev_clusters):
+    for cluster in dev_clusters:
+        brief = make_brief(articles_from_documents(cluster["documents"]), max_words=260, full_analysis=False, min_sources=1)
+        assert brief.summary, cluster["id"]
+        assert sum(len(s["text"].split()) for s in brief.summary) <= 260
+        for item in brief.summary:
+            assert any(item["text"] in " ".join(d.split()) for d in cluster["documents"]), item["text"]
