@@ -23,13 +23,14 @@ CONTEXT_SIMILARITY = 0.2
 """Sentences whose figures are compared must be at least this alike (TF-IDF cosine, entity tokens)."""
 CONTEXT_WINDOW = 6
 """Words either side of a figure that say what it measures."""
-MIN_SHARED_CONTEXT = 2
+MIN_SHARED_CONTEXT = 3
 """Context words two figures must share (after light stemming) to measure the same thing."""
 SAME_VALUE_TOLERANCE = 0.005
 FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"})
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "a": 1, "an": 1,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
     "dozen": 12,
 }
@@ -39,6 +40,13 @@ _NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|mn|bn|b|tn|thousand|million|b
 _DURATION_UNIT = re.compile(r"\b(second|minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
 _AGE = re.compile(r"^(\d{1,3})(?:-year-old)?$")
 _RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
+_CALENDAR_ANCHOR = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day\b|\bweekend\b|\b(?:last|next|this) "
+    r"(?:week|month|year)\b|\b(?:19|20)\d\d\b|\b(?:yesterday|today|tonight|tomorrow)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\b(?:last|next|this|ago)\b",
+                           re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
 _STOP = frozenset(
@@ -59,6 +67,7 @@ class Figure:
     context: frozenset[str]
     anchors: frozenset[str]
     subject: str = ""
+    unit: str = ""
 
 
 def find_disagreements(
@@ -74,7 +83,7 @@ def find_disagreements(
         for second in figures[i + 1:]:
             if origins[first.sentence.article] == origins[second.sentence.article]:
                 continue
-            if not same_measure(first, second, space, position) or same_value(first, second):
+            if not same_measure(first, second, space, position) or _agree_somewhere(first, second, figures):
                 continue
             _join(groups, first, second)
     groups += _date_disagreements(articles, claims, origins, reference)
@@ -87,8 +96,9 @@ def sentence_figures(
     """The figures of one sentence with what each measures."""
     article = articles[sentence.article]
     anchors = frozenset(
-        d.label() for m in sentence.mentions
-        if (d := resolve(m, article.published or reference)) is not None
+        _anchor(m, article.published or reference) for m in sentence.mentions
+        if m.label == "DATE" and (_CALENDAR_ANCHOR.search(m.text) and not _DURATION_UNIT.search(m.text)
+                                  or "ago" in m.text.lower())
     )
     figures = []
     for mention in sentence.mentions:
@@ -97,20 +107,51 @@ def sentence_figures(
         kind, value, subject = _measure(sentence, mention, index)
         if kind is None:
             continue
-        figures.append(Figure(sentence, mention.text, kind, value, _context(sentence.text, mention), anchors, subject))
+        unit = _unit_after(sentence.text, mention)
+        figures.append(Figure(sentence, mention.text, kind, value, _context(sentence.text, mention), anchors, subject, unit))
     return figures
 
 
 def same_measure(first: Figure, second: Figure, space: SentenceSpace, position: dict[int, int]) -> bool:
     """Whether two figures measure the same thing of the same event."""
-    if first.kind != second.kind or first.anchors != second.anchors:
+    if first.kind != second.kind:
         return False
-    if first.kind == "age":
+    if first.kind == "age":  # a person's age does not depend on the day it is reported
         return bool(first.subject) and first.subject == second.subject
+    if first.anchors != second.anchors:
+        return False
     rows = position.get(id(first.sentence)), position.get(id(second.sentence))
     if None in rows or space.similarity[rows[0], rows[1]] < CONTEXT_SIMILARITY:
         return False
+    if first.unit and second.unit and first.unit != second.unit:
+        return False
     return len(first.context & second.context) >= MIN_SHARED_CONTEXT
+
+
+def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -> bool:
+    """Whether the two values are equal, or either sentence also gives the other's value for a figure of that kind."""
+    if same_value(first, second):
+        return True
+    return any(
+        f.kind == first.kind and (f.sentence is first.sentence and same_value(f, second)
+                                  or f.sentence is second.sentence and same_value(f, first))
+        for f in figures
+    )
+
+
+def _anchor(mention: Mention, reference) -> str:
+    """The date a mention ties a figure to: resolved where possible, else its words ("the weekend")."""
+    resolved = resolve(mention, reference)
+    return resolved.label() if resolved is not None else " ".join(_WORD.findall(mention.text.lower()))
+
+
+def _unit_after(text: str, mention: Mention) -> str:
+    """The word a figure counts ("350 people" gives "people"), stemmed; empty when none follows."""
+    words = _WORD.findall(text[mention.end: mention.end + 40])
+    following = text[mention.end: mention.end + 2]
+    if not words or following[:1] in {",", ".", ";", ")"} or words[0].lower() in _STOP:
+        return ""
+    return _stem(words[0])
 
 
 def same_value(first: Figure, second: Figure) -> bool:
@@ -126,7 +167,7 @@ def _measure(sentence: Sentence, mention: Mention, index: EntityIndex) -> tuple[
         subject = _adjacent_person(sentence, mention, index) if age else ""
         if age and subject:
             return "age", float(age[1]), subject
-        if not _DURATION_UNIT.search(text) or re.search(r"\bago\b", text):
+        if "year-old" in text or not _DURATION_UNIT.search(text) or re.search(r"\bago\b", text):
             return None, 0.0, ""
     value = parse_value(text)
     if value is None:
@@ -149,8 +190,12 @@ def parse_value(text: str) -> float | None:
     if match:
         value = float(match[1].replace(",", ""))
         return value * _SCALES.get((match[2] or "").lower(), 1.0)
-    words = [_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS]
-    return float(words[0]) if len(words) == 1 else None
+    tokens = re.findall(r"[a-z]+", text.lower())
+    words = [_NUMBER_WORDS[w] for w in tokens if w in _NUMBER_WORDS]
+    scales = [_SCALES[w] for w in tokens if w in _SCALES and len(w) > 2]
+    if len(words) != 1 or len(scales) > 1:
+        return None
+    return float(words[0]) * (scales[0] if scales else 1.0)
 
 
 def _adjacent_person(sentence: Sentence, mention: Mention, index: EntityIndex) -> str:
@@ -195,7 +240,8 @@ def _date_disagreements(
             article = articles[sentence.article]
             days = {
                 (d, m.text) for m in sentence.mentions
-                if (d := resolve(m, article.published or reference)) is not None and d.precision == "day"
+                if not _RELATIVE_DAY.search(m.text)
+                and (d := resolve(m, article.published or reference)) is not None and d.precision == "day"
             }
             if len(days) == 1:
                 (story_date, text), = days
