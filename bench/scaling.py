@@ -14,6 +14,7 @@ start and an edition line) so no copy is an exact repeat. Peak memory is the pro
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -32,42 +34,42 @@ START = date(2015, 1, 1)
 BATCH = 200
 
 
-def build_stream(dev: Path, size: int, *, seed: int = 0) -> list:
-    """`size` articles made from the dev clusters as described in the module docstring."""
+def build_stream(dev: Path, size: int, *, seed: int = 0) -> Iterator:
+    """`size` articles made from the dev clusters as described in the module docstring, made one at a time."""
     from newsweave.models import Article
 
     clusters = [json.loads(line)["documents"] for line in dev.read_text(encoding="utf-8").splitlines()]
     rng = random.Random(seed)
-    per_copy = sum(len(c) for c in clusters)
-    events = -(-size // per_copy) * len(clusters)
-    span = max(1, events // EVENTS_PER_DAY)
-    articles = []
-    for copy in range(-(-size // per_copy)):
+    copies = -(-size // sum(len(c) for c in clusters))
+    span = max(1, copies * len(clusters) // EVENTS_PER_DAY)
+    plan = []  # (day, copy, cluster, position, shift): small tuples, texts are made when streamed
+    for copy in range(copies):
         for number, documents in enumerate(clusters):
             day = START + timedelta(days=rng.randrange(span))
-            for position, text in enumerate(documents):
-                words = text.split(" ")
-                shift = rng.randrange(3)
-                edited = " ".join(words[shift:] + words[:shift]) + f"\nEdition {copy}."
-                articles.append(Article(
-                    id=f"e{copy}-{number}-{position}", text=edited, source=f"outlet-{position}",
-                    url=f"https://outlet-{position}.example/{copy}/{number}",
-                    published=day + timedelta(days=rng.randint(0, 2)),
-                ))
-    articles.sort(key=lambda a: (a.published, a.id))
-    return articles[:size]
+            plan.extend((day + timedelta(days=rng.randint(0, 2)), copy, number, position, rng.randrange(3))
+                        for position in range(len(documents)))
+    plan.sort()
+    for published, copy, number, position, shift in plan[:size]:
+        words = clusters[number][position].split(" ")
+        yield Article(
+            id=f"e{copy}-{number}-{position}", text=" ".join(words[shift:] + words[:shift]) + f"\nEdition {copy}.",
+            source=f"outlet-{position}", url=f"https://outlet-{position}.example/{copy}/{number}", published=published,
+        )
 
 
 def measure(dev: Path, size: int) -> dict:
     """Ingest a stream of `size` articles into a fresh store; time, memory and what came out."""
     from newsweave.store import Store
 
-    articles = build_stream(dev, size)
+    stream = build_stream(dev, size)
+    first_day = last_day = None
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.db")
         start = time.perf_counter()
-        for begin in range(0, len(articles), BATCH):
-            store.add_articles(articles[begin : begin + BATCH])
+        while batch := list(itertools.islice(stream, BATCH)):
+            first_day = first_day or batch[0].published
+            last_day = batch[-1].published
+            store.add_articles(batch)
         seconds = time.perf_counter() - start
         counts = store.counts()
         open_stories = store._grouper.open_stories
@@ -75,7 +77,7 @@ def measure(dev: Path, size: int) -> dict:
     return {
         "articles": size, "seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "stories": counts["stories"], "open": open_stories, "duplicates": counts["duplicates"], "dropped": counts["dropped"],
-        "days": (articles[-1].published - articles[0].published).days,
+        "days": (last_day - first_day).days,
     }
 
 

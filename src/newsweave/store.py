@@ -260,7 +260,8 @@ class Store:
             fingerprint = text_fingerprint(text or article.text)
             same_text = batch_hashes.get(fingerprint) or self._id_by_hash(fingerprint)
             if same_text is not None:
-                results.append(AddResult(article.id, self._story_of(same_text), duplicate_of=same_text, added=False))
+                results.append(AddResult(article.id, self._story_of(same_text), duplicate_of=same_text,
+                                         dropped_reason=self._dropped_reason(same_text), added=False))
                 continue
             article_id = self._unique_id(article.id)
             if article.url:
@@ -309,10 +310,15 @@ class Store:
             existing = row[0] if row else None
         if existing is None:
             return None
-        return AddResult(article.id, self._story_of(existing), duplicate_of=existing, added=False)
+        return AddResult(article.id, self._story_of(existing), duplicate_of=existing,
+                         dropped_reason=self._dropped_reason(existing), added=False)
 
     def _id_by_hash(self, fingerprint: str) -> str | None:
         row = self._db.execute("SELECT id FROM articles WHERE text_hash = ? ORDER BY seq LIMIT 1", (fingerprint,)).fetchone()
+        return row[0] if row else None
+
+    def _dropped_reason(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT dropped_reason FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
     def _story_of(self, article_id: str) -> str | None:
