@@ -20,7 +20,7 @@ from .align.claims import SAME_FACT_SIMILARITY, SentenceSpace, supporting_articl
 from .models import Article, Sentence
 
 DEFAULT_MAX_WORDS = 120
-REDUNDANCY_SIMILARITY = 0.5
+REDUNDANCY_SIMILARITY = 0.3
 """A candidate this similar (TF-IDF cosine) to a sentence already chosen repeats it and is skipped."""
 LEXRANK_THRESHOLD = 0.1
 LEXRANK_DAMPING = 0.85
