@@ -50,6 +50,13 @@ def test_furniture_seen_across_the_dev_set_is_recognised():
         "___",
         "Related Articles",
         "10 things you should know about the budget",
+        "Text Size -",
+        "EXCLUSIVE",
+        "Published on Sep 8, 2015",
+        "From Wikipedia, the free encyclopedia",
+        "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive.",
+        "Want stories like these delivered straight to your phone? Download the Us Weekly iPhone app now!",
+        'poster="http://v.politico.com/images/1155968404.jpg"',
     ]
     assert [line for line in furniture if not is_furniture(line)] == []
 

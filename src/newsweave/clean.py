@@ -45,6 +45,18 @@ _FURNITURE_LINES = [
     r"^(?:related|recommended|more|top|trending|popular)(?: articles| stories| news| coverage| reading)?:?$",
     r"^\d+ (?:sayings|things|photos|pictures|ways|reasons|facts|stories)\b[^.!?]*$",
     r"^[\W_]+$",
+    r"^(?:[^\s.!?]+\s?){1,3}[^.!?\"”]?$",
+    r"^(?:published|updated|posted)(?: on)?:? \w+ \d",
+    r"^from wikipedia\b",
+    r"^text size\b",
+    r"\b(?:email|inbox)\b.{0,80}\bsign up\b",
+    r"^breaking news (?:emails|alerts)\b",
+    r"\bdownload (?:the|our) .{0,40}\bapp\b",
+    r"\badd .{0,30}as an interest\b",
+    r"\w+=\"https?://",
+    r"\bcrawl(?:s| data)\b.{0,80}\barchive\b",
+    r"\b(?:inter-domain|highly ranked urls|slash pages from every domain)\b",
+    r"^the seed for \w+ was\b",
     r"\b(?:cookies?|cookie policy|privacy policy|terms of (?:use|service))\b.{0,80}\b(?:accept|agree|consent|use)\b",
 ]
 FURNITURE_LINE = re.compile("|".join(f"(?:{rule})" for rule in _FURNITURE_LINES), re.IGNORECASE)
