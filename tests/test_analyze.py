@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsweave.analyze import is_broken, join_open_quotes, mark_verbless_fragments, split_sentences
+from newsweave.analyze import is_broken, mark_verbless_fragments, split_sentences
 from newsweave.models import Article
 
 
@@ -31,10 +31,15 @@ def test_a_quotation_of_several_sentences_stays_whole():
 
 
 def test_an_opening_quote_mark_goes_with_the_sentence_it_opens():
-    assert join_open_quotes(['The EU has also threatened sanctions. "', 'We will help," he said.']) == [
+    assert _sentences('The EU has also threatened sanctions. "We will help," he said.') == [
         "The EU has also threatened sanctions.",
         '"We will help," he said.',
     ]
+
+
+def test_joined_quotations_keep_the_spacing_of_the_report():
+    text = '"Was he blowing off steam? ....If you look at the cases, no," said the lawyer.'
+    assert _sentences(text) == [text]
 
 
 def test_dashes_do_not_split_a_sentence():
@@ -73,3 +78,15 @@ def test_verb_check_marks_only_verbless_sentences():
     split_sentences([article], check_grammar=False)
     mark_verbless_fragments(article.sentences)
     assert [s.broken for s in article.sentences] == [False, True, False]
+
+
+def test_every_sentence_is_verbatim_from_its_report(seeds_dir, dev_clusters):
+    from newsweave.ingest import read_reports
+    from newsweave.pipeline import articles_from_documents, prepare_articles
+
+    reports = [read_reports([str(seeds_dir)])] + [articles_from_documents(c["documents"]) for c in dev_clusters]
+    for articles in reports:
+        originals = {a.id: " ".join(a.text.split()) for a in articles}
+        for article in prepare_articles(articles, min_sources=1):
+            altered = [s.text for s in article.sentences if s.text not in originals[article.id]]
+            assert altered == [], f"{article.id}: sentences not found verbatim in the report"

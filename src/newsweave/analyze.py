@@ -18,11 +18,12 @@ SHORT_SENTENCE_WORDS = 16
 MAX_QUOTED_SENTENCES = 4
 """A quotation is kept whole across at most this many sentences."""
 
-_LINE_BREAK = re.compile(r"\s*\n\s*")
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+"""One line of a sentence, without the spaces around it."""
 _ENDS_AS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _STARTS_AS_SENTENCE = re.compile(r"^[\"'“‘(\[]*[A-Z0-9]")
 _DANGLING_COORDINATION = re.compile(r"\b(?:and|or|but)\s+(?:as|of|by|from)\s+(?:the|a|an)\b", re.IGNORECASE)
-_TRAILING_OPEN_QUOTE = re.compile(r"(?:^|\s+)([\"“][\[(]?)$")
+_TRAILING_OPEN_QUOTE = re.compile(r"(?<!\S)[\"“][\[(]?$")
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _PLAINLY_FINITE = re.compile(
     r"\b(?:is|are|was|were|has|had|says|said|will|would|can|could|should|may|might|must|does|did|won't|can't|isn't|wasn't)\b",
@@ -50,39 +51,45 @@ def split_sentences(articles: Sequence[Article], *, check_grammar: bool = True) 
 
 
 def _sentence_texts(doc: Doc) -> list[str]:
-    paragraphs: list[list[str]] = [[]]
-    for span in doc.sents:
-        pieces = _LINE_BREAK.split(span.text.strip())
-        for number, piece in enumerate(pieces):
-            if number:
-                paragraphs.append([])
-            if piece:
-                paragraphs[-1].append(piece)
-    return [text for paragraph in paragraphs for text in join_open_quotes(paragraph)]
+    """The doc's sentences as exact slices of its text, cut at line breaks, with quotations kept whole."""
+    text = doc.text
+    spans = [
+        (line.start(), line.end())
+        for sentence in doc.sents
+        for line in _LINE.finditer(text, sentence.start_char, sentence.end_char)
+    ]
+    return [text[start:end] for start, end in join_open_quotes(text, spans)]
 
 
-def join_open_quotes(texts: list[str]) -> list[str]:
-    """Give an opening quote mark back to the sentence it opens, and keep a quotation of several sentences whole."""
-    moved: list[str] = []
-    carry = ""
-    for text in texts:
-        text = carry + text
-        match = _TRAILING_OPEN_QUOTE.search(text)
-        carry = ""
+def join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Give an opening quote mark back to the sentence it opens, and keep a quotation of several sentences whole.
+
+    `spans` are the (start, end) offsets of sentences in `text`; nothing is joined across a line break,
+    so every result is still an exact slice of `text`.
+    """
+    moved: list[tuple[int, int]] = []
+    carried_from: int | None = None
+    for start, end in spans:
+        if carried_from is not None and "\n" not in text[carried_from:start]:
+            start = carried_from
+        carried_from = None
+        match = _TRAILING_OPEN_QUOTE.search(text, start, end)
         if match:
-            carry, text = match[1], text[: match.start()]
-        if text:
-            moved.append(text)
-    joined: list[str] = []
+            carried_from, end = match.start(), match.start()
+            while end > start and text[end - 1].isspace():
+                end -= 1
+        if end > start:
+            moved.append((start, end))
+    joined: list[tuple[int, int]] = []
     open_for = 0
-    for text in moved:
-        if joined and open_for and open_for <= MAX_QUOTED_SENTENCES:
-            joined[-1] = f"{joined[-1]} {text}"
+    for start, end in moved:
+        if joined and 0 < open_for <= MAX_QUOTED_SENTENCES and "\n" not in text[joined[-1][1]:start]:
+            joined[-1] = (joined[-1][0], end)
             open_for += 1
         else:
-            joined.append(text)
+            joined.append((start, end))
             open_for = 1
-        if _quotes_balanced(joined[-1]):
+        if _quotes_balanced(text[joined[-1][0]:joined[-1][1]]):
             open_for = 0
     return joined
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .align.claims import SentenceSpace, sentence_space, supporting_articles
+from .align.claims import entity_texts, sentence_space
 from .analyze import mark_verbless_fragments, split_sentences
 from .clean import clean_text
 from .ingest import article_from_document
@@ -31,21 +31,24 @@ def make_brief(
     if max_words < 1:
         raise InputError(f"--max-words must be a positive number of words, not {max_words}")
     articles = prepare_articles(articles, min_sources=min_sources)
+    entities = None
     if full_analysis:
+        from .entities import analyze_entities
+
         mark_verbless_fragments([s for a in articles for s in a.sentences])
-    space = sentence_space(articles)
+        entities = analyze_entities(articles)
+    space = sentence_space(articles, texts=entity_texts(articles, entities) if entities else None)
     chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
     brief = Brief(
         id=story_id or _story_id(articles),
         title=_title(articles, [c.sentence.text for c in chosen]),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
-        summary=[_summary_entry(space, c) for c in chosen],
+        summary=[_summary_entry(c) for c in chosen],
     )
-    if full_analysis:
+    if entities is not None:
         from .align import fill_analysis
-        from .entities import analyze_entities
 
-        fill_analysis(brief, articles, space, analyze_entities(articles), summary=[c.sentence for c in chosen])
+        fill_analysis(brief, articles, space, entities, summary=[c.sentence for c in chosen])
     return brief
 
 
@@ -83,17 +86,12 @@ def articles_from_documents(documents: Any) -> list[Article]:
     return articles
 
 
-def _summary_entry(space: SentenceSpace, chosen: SummarySentence) -> dict[str, Any]:
+def _summary_entry(chosen: SummarySentence) -> dict[str, Any]:
     """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it."""
-    own = chosen.sentence
-    index = next(i for i, s in enumerate(space.sentences) if s is own)
-    sentence_of = {own.article: own, **{a: space.sentences[j] for a, j in supporting_articles(space, index).items()}}
     return {
-        "text": own.text,
+        "text": chosen.sentence.text,
         "citations": [i + 1 for i in chosen.supported_by],
-        "evidence": [
-            {"source": i + 1, "sentence": sentence_of[i].text} for i in chosen.supported_by if i in sentence_of
-        ],
+        "evidence": [{"source": i + 1, "sentence": chosen.evidence[i].text} for i in chosen.supported_by],
     }
 
 

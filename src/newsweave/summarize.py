@@ -65,10 +65,15 @@ def _mark_checked(sentences: Sequence[Sentence]) -> None:
 
 @dataclass(slots=True)
 class SummarySentence:
-    """A sentence chosen for the summary and the articles (indices) that support it."""
+    """A sentence chosen for the summary and, per supporting article index, that article's sentence."""
 
     sentence: Sentence
-    supported_by: list[int]
+    evidence: dict[int, Sentence]
+
+    @property
+    def supported_by(self) -> list[int]:
+        """Indices of the articles that support the sentence, its own included, ascending."""
+        return sorted(self.evidence)
 
 
 def summarize(
@@ -89,10 +94,7 @@ def summarize(
     scores = sentence_scores(articles, space, scorer)
     chosen = _select(space, scores, max_words, confirm)
     chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
-    return [
-        SummarySentence(space.sentences[i], sorted({space.sentences[i].article, *supporting_articles(space, i)}))
-        for i in chosen
-    ]
+    return [SummarySentence(space.sentences[i], _evidence(space, i)) for i in chosen]
 
 
 def sentence_scores(articles: Sequence[Article], space: SentenceSpace, scorer: SentenceScorer | None = None) -> np.ndarray:
@@ -177,6 +179,12 @@ def _select(space: SentenceSpace, scores: np.ndarray, max_words: int, confirm: S
         chosen.append(index)
         used += words
     return chosen
+
+
+def _evidence(space: SentenceSpace, index: int) -> dict[int, Sentence]:
+    own = space.sentences[index]
+    support = {article: space.sentences[other] for article, other in supporting_articles(space, index).items()}
+    return {own.article: own, **support}
 
 
 def _story_order(sentence: Sentence, articles: Sequence[Article]) -> tuple[float, int]:

@@ -10,7 +10,6 @@ from .claims import (
     Claim,
     SentenceSpace,
     claim_order,
-    entity_texts,
     group_claims,
     sentence_space,
     supporting_articles,
@@ -34,23 +33,22 @@ def fill_analysis(
     *,
     summary: Sequence[Sentence] = (),
 ) -> None:
-    """Fill the Brief's entities, claims, disagreements, quotes and timeline; cite the summary as its claims do.
+    """Fill the Brief's entities, claims, disagreements, quotes and timeline.
 
-    Claims are aligned in a space where each entity is one token, visiting the summary's sentences
-    first so that each leads its own claim; a summary sentence then cites exactly its claim's sources.
+    `space` is the entity-canonical sentence space (`entity_texts`: one token per entity) the summary
+    was chosen and cited in; claims are aligned in it, visiting the summary's sentences first so
+    that each leads its own claim and cites the same sources as its summary item.
     """
-    canonical = sentence_space(articles, texts=entity_texts(articles, entities))
     origins = wire_origins(space, len(articles))
-    row_of = {id(s): i for i, s in enumerate(canonical.sentences)}
+    row_of = {id(s): i for i, s in enumerate(space.sentences)}
     leading = [row_of[id(s)] for s in summary if id(s) in row_of]
-    claims = group_claims(canonical, claim_order(canonical, first=leading), origins=origins)
-    disagreements = find_disagreements(articles, canonical, entities, claims, origins)
+    claims = group_claims(space, claim_order(space, first=leading), origins=origins)
+    disagreements = find_disagreements(articles, space, entities, claims, origins)
     brief.entities = entities.to_brief()
     brief.claims = _claim_dicts(claims, disagreements)
     brief.disagreements = disagreements
     brief.quotes = find_quotes(articles, entities)
-    brief.timeline = build_timeline(articles, canonical)
-    _cite_summary(brief, canonical, summary)
+    brief.timeline = build_timeline(articles, space)
 
 
 def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:
@@ -72,17 +70,3 @@ def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list
             entry["disagreements"] = links
         dicts.append(entry)
     return dicts
-
-
-def _cite_summary(brief: Brief, space: SentenceSpace, summary: Sequence[Sentence]) -> None:
-    """Cite and evidence each summary sentence with the sources that support it in the claims' space."""
-    row_of = {id(s): i for i, s in enumerate(space.sentences)}
-    for entry, sentence in zip(brief.summary, summary):
-        row = row_of.get(id(sentence))
-        if row is None or entry["text"] != sentence.text:
-            continue
-        sentence_of = {sentence.article: sentence}
-        sentence_of.update({a: space.sentences[j] for a, j in supporting_articles(space, row).items()})
-        entry["citations"] = [a + 1 for a in sorted(sentence_of)]
-        if "evidence" in entry:
-            entry["evidence"] = [{"source": a + 1, "sentence": sentence_of[a].text} for a in sorted(sentence_of)]
