@@ -81,7 +81,11 @@ def non_article_reason(text: str) -> str | None:
 def clean_for_corpus(raw: str) -> tuple[str, str | None]:
     """Strip page furniture, then say whether what is left is a news report: (clean text, reason or None)."""
     text = clean_text(raw).text
-    return text, non_article_reason(text)
+    reason = non_article_reason(text)
+    if reason == "too-short":  # the cleaner may have removed the very lines that say what the page is
+        reason = non_article_reason(raw) or reason
+        reason = "too-short" if reason == "link-list" else reason
+    return text, reason
 
 
 def text_fingerprint(text: str) -> str:
