@@ -205,7 +205,7 @@ def _read_page(path: Path) -> SourceItem:
             return SourceItem(where, article=article_from_html(text, article_id=where))
     except InputError as error:
         return SourceItem(where, problem=_without_prefix(str(error), where))
-    return SourceItem(where, article=Article(id=where, text=text, source=path.parent.name or path.stem))
+    return SourceItem(where, article=Article(id=where, text=text, source=path.stem))
 
 
 def _read_feed_file(path: Path, *, skip_url: SkipUrl | None, timeout: float) -> Iterator[SourceItem]:
