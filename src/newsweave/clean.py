@@ -17,49 +17,57 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 
-# A line (paragraph) matching one of these is furniture of the page, not news.
-_FURNITURE_LINES = [
-    r"(?:\(c\)|©|copyright)\s*(?:\d{4}|[A-Z])",
-    r"all rights reserved",
-    r"not responsible for the content of external (?:sites|internet sites)",
-    r"^(?:please )?read (?:the )?(?:full |original )?(?:article|story)\b",
-    r"^(?:read|see|click) more\b",
-    r"^continue reading\b",
-    r"^(?:read|see|follow|get) our (?:full |complete |latest |live )?coverage\b",
-    r"^(?:story )?continue[sd]? (?:below|after)",
-    r"^advertisement\b",
-    r"^(?:with )?(?:additional )?(?:reporting|writing|editing|research) by\b",
-    r"\bcontributed (?:reporting )?to this (?:report|story|article)\.?$",
-    r"^(?:share|tweet|pin|email|e-mail|print|comment|facebook|twitter|whatsapp|linkedin|reddit)"
+# A line (paragraph) or sentence is furniture of the page, not news, when it opens like one of these ...
+_FURNITURE_OPENINGS = [
+    r"(?:please )?read (?:the )?(?:full |original )?(?:article|story)\b",
+    r"(?:read|see|click) more\b",
+    r"continue reading\b",
+    r"(?:read|see|follow|get) our (?:full |complete |latest |live )?coverage\b",
+    r"(?:story )?continue[sd]? (?:below|after)",
+    r"advertisement\b",
+    r"(?:with )?(?:additional )?(?:reporting|writing|editing|research) by\b",
+    r"(?:share|tweet|pin|email|e-mail|print|comment|facebook|twitter|whatsapp|linkedin|reddit)"
     r"(?:\s+(?:share|this|tweet|pin|email|e-mail|print|comments?|facebook|twitter|whatsapp|linkedin|reddit|on))*\s*$",
-    r"\b(?:sign up|subscribe)\b.{0,80}\b(?:newsletter|inbox|email|alerts?)\b",
-    r"\b(?:newsletter|alerts?)\b.{0,60}\b(?:sign up|subscribe)\b",
-    r"add location information to your tweets",
-    r"^tweet with a location",
-    r"learn more about (?:tweet|location)",
-    r"please enable javascript",
-    r"(?:feature|video) is (?:not|no longer) available",
-    r"when the video has been rented",
-    r"^(?:follow|like) (?:us|\w+ \w+) on (?:twitter|facebook|instagram)",
-    r"have a tip we should know",
-    r"^(?:related|recommended|more|top|trending|popular)(?: articles| stories| news| coverage| reading)?:?$",
-    r"^\d+ (?:sayings|things|photos|pictures|ways|reasons|facts|stories)\b[^.!?]*$",
-    r"^[\W_]+$",
-    r"^(?:[^\s.!?]+\s?){1,3}[^.!?\"”]?$",
-    r"^(?:published|updated|posted)(?: on)?:? \w+ \d",
-    r"^from wikipedia\b",
-    r"^text size\b",
-    r"\b(?:email|inbox)\b.{0,80}\bsign up\b",
-    r"^breaking news (?:emails|alerts)\b",
-    r"\bdownload (?:the|our) .{0,40}\bapp\b",
-    r"\badd .{0,30}as an interest\b",
-    r"\w+=\"https?://",
-    r"\bcrawl(?:s| data)\b.{0,80}\barchive\b",
-    r"\b(?:inter-domain|highly ranked urls|slash pages from every domain)\b",
-    r"^the seed for \w+ was\b",
-    r"\b(?:cookies?|cookie policy|privacy policy|terms of (?:use|service))\b.{0,80}\b(?:accept|agree|consent|use)\b",
+    r"tweet with a location",
+    r"(?:follow|like) (?:us|\w+ \w+) on (?:twitter|facebook|instagram)",
+    r"(?:related|recommended|more|top|trending|popular)(?: articles| stories| news| coverage| reading)?:?$",
+    r"\d+ (?:sayings|things|photos|pictures|ways|reasons|facts|stories)\b[^.!?]*$",
+    r"[\W_]+$",
+    r"(?:[^\s.!?]+\s?){1,3}[^.!?\"”]?$",
+    r"(?:published|updated|posted)(?: on)?:? \w+ \d",
+    r"from wikipedia\b",
+    r"text size\b",
+    r"breaking news (?:emails|alerts)\b",
+    r"the seed for \w+ was\b",
 ]
-FURNITURE_LINE = re.compile("|".join(f"(?:{rule})" for rule in _FURNITURE_LINES), re.IGNORECASE)
+FURNITURE_OPENING = re.compile("|".join(f"(?:{rule})" for rule in _FURNITURE_OPENINGS), re.IGNORECASE)
+
+# ... or holds one of these anywhere. Each rule is tried only when its keyword is in the lower-cased line.
+_FURNITURE_ANYWHERE = [
+    ("(c)", r"\(c\)\s*(?:\d{4}|[A-Z])"),
+    ("©", r"©\s*(?:\d{4}|[A-Z])"),
+    ("copyright", r"copyright\s*(?:\d{4}|[A-Z]|©)"),
+    ("all rights reserved", r"all rights reserved"),
+    ("not responsible", r"not responsible for the content of external (?:sites|internet sites)"),
+    ("contributed", r"\bcontributed (?:reporting )?to this (?:report|story|article)\.?$"),
+    ("sign up", r"\bsign up\b.{0,80}\b(?:newsletter|inbox|email|alerts?)\b|\b(?:email|inbox|newsletter|alerts?)\b.{0,80}\bsign up\b"),
+    ("subscribe", r"\bsubscribe\b.{0,80}\b(?:newsletter|inbox|email|alerts?)\b|\b(?:newsletter|alerts?)\b.{0,60}\bsubscribe\b"),
+    ("location", r"add location information to your tweets|learn more about (?:tweet|location)"),
+    ("javascript", r"please enable javascript"),
+    ("available", r"(?:feature|video) is (?:not|no longer) available"),
+    ("rented", r"when the video has been rented"),
+    ("tip", r"have a tip we should know"),
+    ("download", r"\bdownload (?:the|our) .{0,40}\bapp\b"),
+    ("interest", r"\badd .{0,30}as an interest\b"),
+    ("=\"http", r"\w+=\"https?://"),
+    ("crawl", r"\bcrawl(?:s| data)\b.{0,80}\barchive\b"),
+    ("domain", r"\b(?:inter-domain|slash pages from every domain)\b"),
+    ("ranked urls", r"\bhighly ranked urls\b"),
+    ("cookie", r"\bcookies?\b.{0,80}\b(?:accept|agree|consent|use)\b"),
+    ("privacy", r"\bprivacy policy\b.{0,80}\b(?:accept|agree|consent|use)\b"),
+    ("terms of", r"\bterms of (?:use|service)\b.{0,80}\b(?:accept|agree|consent|use)\b"),
+]
+FURNITURE_ANYWHERE = [(keyword, re.compile(rule, re.IGNORECASE)) for keyword, rule in _FURNITURE_ANYWHERE]
 
 # Furniture that outlets run into the last paragraph: cut from the marker to the end of the line.
 _TRAILING_FOOTER = re.compile(
@@ -109,7 +117,10 @@ def clean_text(raw: str) -> CleanedText:
 
 def is_furniture(line: str) -> bool:
     """Whether a line or sentence is page furniture (footer, credit, widget, link list)."""
-    return FURNITURE_LINE.search(line) is not None
+    if FURNITURE_OPENING.match(line):
+        return True
+    lowered = line.lower()
+    return any(keyword in lowered and rule.search(line) for keyword, rule in FURNITURE_ANYWHERE)
 
 
 def _read_date_line(text: str) -> tuple[str, date | None]:

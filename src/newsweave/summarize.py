@@ -147,11 +147,11 @@ def lexrank(similarity: sparse.csr_matrix) -> np.ndarray:
     graph.data = (graph.data >= LEXRANK_THRESHOLD).astype(np.float64)
     graph.eliminate_zeros()
     degree = np.asarray(graph.sum(axis=1)).ravel()
-    transition = sparse.diags(1.0 / np.maximum(degree, 1.0)) @ graph
+    incoming = (sparse.diags(1.0 / np.maximum(degree, 1.0)) @ graph).T.tocsr()
     n = similarity.shape[0]
     rank = np.full(n, 1.0 / n)
     for _ in range(LEXRANK_ITERATIONS):
-        rank = (1 - LEXRANK_DAMPING) / n + LEXRANK_DAMPING * (transition.T @ rank)
+        rank = (1 - LEXRANK_DAMPING) / n + LEXRANK_DAMPING * (incoming @ rank)
     return rank * n
 
 
