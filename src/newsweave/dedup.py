@@ -31,26 +31,49 @@ NUM_PERM = 64
 DUPLICATE_THRESHOLD = 0.7
 """Estimated Jaccard similarity of shingle sets above which two pages are copies of one report."""
 
-# Each kind of page that is not a news report, with lines that betray it.
-_NON_ARTICLE_KINDS: dict[str, str] = {
-    "error-page": r"\b(?:404|403|500|502|503)\b.{0,40}\b(?:not found|error|forbidden|unavailable)\b|"
-    r"\bpage (?:you (?:are|were) looking for|not found|cannot be found|could not be found|does not exist|"
-    r"is no longer available|has (?:been )?(?:moved|removed))\b|\baccess (?:denied|to this page has been denied)\b|"
-    r"\b(?:an? (?:unexpected )?error (?:has )?occurred|something went wrong|service (?:temporarily )?unavailable)\b|"
-    r"\bthis (?:article|story|content|video) (?:is no longer|has expired|has been removed|is not available)",
-    "cookie-wall": r"\b(?:we|this (?:site|website)) uses? cookies\b|\bcookie (?:settings|preferences|consent|policy)\b|"
-    r"\b(?:accept|agree to) (?:all )?cookies\b|\bby (?:continuing to (?:use|browse)|using) (?:this|our) (?:site|website)\b|"
-    r"\bplease (?:enable|turn on) (?:javascript|cookies)\b|\b(?:ad ?blocker|adblock)\b.{0,60}\b(?:disable|whitelist|turn off)\b",
-    "tweet-embed": r"\btweet with a location\b|\badd (?:a )?location (?:information )?to your tweets\b|"
-    r"\btwitter (?:stores|may store) (?:that|your) location\b|\blocation history\b|"
-    r"\b(?:tweet|post) (?:is|was) (?:unavailable|deleted)\b|\bthis (?:tweet|media) (?:is|may be) unavailable\b|"
-    r"\bpic\.twitter\.com/|\bembed (?:this )?tweet\b|\bthird-party applications?\b",
-    "archive-notice": r"\bcrawl data\b|\bwayback machine\b|\binternet archive\b|\bthe seed for (?:this|the|\w+) crawl\b|"
-    r"\bthe seed for \w+ was\b|\barchive-it\b|\bweb (?:captures|collections?|crawl)\b|\bthis crawl was run\b",
+# Each kind of page that is not a news report, with lines that betray it: (keyword, pattern) pairs,
+# a pattern being tried only on lines whose lower-cased text holds its keyword (most lines hold none).
+_NON_ARTICLE_KINDS: dict[str, list[tuple[str, str]]] = {
+    "error-page": [
+        ("0", r"\b(?:404|403|500|502|503)\b.{0,40}\b(?:not found|error|forbidden|unavailable)\b"),
+        ("page ", r"\bpage (?:you (?:are|were) looking for|not found|cannot be found|could not be found|does not exist|"
+                  r"is no longer available|has (?:been )?(?:moved|removed))\b"),
+        ("access ", r"\baccess (?:denied|to this page has been denied)\b"),
+        ("error", r"\ban? (?:unexpected )?error (?:has )?occurred\b"),
+        ("went wrong", r"\bsomething went wrong\b"),
+        ("unavailable", r"\bservice (?:temporarily )?unavailable\b"),
+        ("this ", r"\bthis (?:article|story|content|video) (?:is no longer|has expired|has been removed|is not available)"),
+    ],
+    "cookie-wall": [
+        ("cookies", r"\b(?:we|this (?:site|website)) uses? cookies\b|\b(?:accept|agree to) (?:all )?cookies\b"),
+        ("cookie ", r"\bcookie (?:settings|preferences|consent|policy)\b"),
+        ("site", r"\bby (?:continuing to (?:use|browse)|using) (?:this|our) (?:site|website)\b"),
+        ("please ", r"\bplease (?:enable|turn on) (?:javascript|cookies)\b"),
+        ("block", r"\b(?:ad ?blocker|adblock)\b.{0,60}\b(?:disable|whitelist|turn off)\b"),
+    ],
+    "tweet-embed": [
+        ("tweet", r"\btweet with a location\b|\badd (?:a )?location (?:information )?to your tweets\b|"
+                  r"\b(?:tweet|post) (?:is|was) (?:unavailable|deleted)\b|\bembed (?:this )?tweet\b"),
+        ("twitter", r"\btwitter (?:stores|may store) (?:that|your) location\b|\bpic\.twitter\.com/"),
+        ("location history", r"\blocation history\b"),
+        ("unavailable", r"\b(?:post (?:is|was) unavailable|this (?:tweet|media) (?:is|may be) unavailable)\b"),
+        ("deleted", r"\bpost (?:is|was) deleted\b"),
+        ("third-party", r"\bthird-party applications?\b"),
+    ],
+    "archive-notice": [
+        ("crawl", r"\bcrawl data\b|\bthis crawl was run\b"),
+        ("wayback", r"\bwayback machine\b"),
+        ("internet archive", r"\binternet archive\b"),
+        ("seed for", r"\bthe seed for (?:this|the|\w+) crawl\b|\bthe seed for \w+ was\b"),
+        ("archive-it", r"\barchive-it\b"),
+        ("web ", r"\bweb (?:captures|collections?|crawl)\b"),
+    ],
 }
-_KIND_LINE = re.compile(
-    "|".join(f"(?P<{kind.replace('-', '_')}>{pattern})" for kind, pattern in _NON_ARTICLE_KINDS.items()), re.IGNORECASE
-)
+_KIND_RULES = [
+    (kind, keyword, re.compile(pattern, re.IGNORECASE))
+    for kind, rules in _NON_ARTICLE_KINDS.items()
+    for keyword, pattern in rules
+]
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?\"'”’)\]:]\s*$")
 _LINK_LIST_MAX_WORDS = 12
@@ -95,8 +118,8 @@ def text_fingerprint(text: str) -> str:
 
 
 def _line_kind(line: str) -> str | None:
-    match = _KIND_LINE.search(line)
-    return match.lastgroup.replace("_", "-") if match else None
+    lowered = line.lower()
+    return next((kind for kind, keyword, rule in _KIND_RULES if keyword in lowered and rule.search(line)), None)
 
 
 def _is_link_list(lines: list[str]) -> bool:
