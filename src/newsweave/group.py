@@ -14,6 +14,7 @@ report in input order, so the result is the same for the same input order.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,11 +25,16 @@ import scipy.sparse as sp
 HASHED_FEATURES = 2**18
 JOIN_THRESHOLD = 0.22
 """Cosine similarity of a report to a story's centroid from which it joins that story."""
+DATED_JOIN_THRESHOLD = 0.18
+"""The same when both the report and the story are dated: the time window already keeps other events out."""
+NAME_WEIGHT = 2
+"""Capitalised names (people, places, organisations) count this many times more than other words."""
 WINDOW_DAYS = 3
 """A story takes reports dated up to this many days before its first or after its last report."""
 MAX_OPEN_STORIES = 5000
 """At most this many stories stay open (the least recently joined close first)."""
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
 @dataclass(slots=True)
@@ -66,8 +72,10 @@ class TermWeights:
         self.documents = documents
 
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw term counts of texts (nothing learned)."""
-        return self._vectorizer.transform(texts).tocsr()
+        """Term counts of texts, capitalised names counted `NAME_WEIGHT` times (nothing learned)."""
+        counts = self._vectorizer.transform(texts)
+        names = self._vectorizer.transform([" ".join(_NAME.findall(text)) for text in texts])
+        return (counts + (NAME_WEIGHT - 1) * names).tocsr()
 
     def learn(self, counts: sp.csr_matrix) -> None:
         """Add these reports to the document frequencies."""
@@ -94,11 +102,13 @@ class StoryGrouper:
         *,
         weights: TermWeights | None = None,
         join_threshold: float = JOIN_THRESHOLD,
+        dated_join_threshold: float = DATED_JOIN_THRESHOLD,
         window_days: int = WINDOW_DAYS,
         max_open: int = MAX_OPEN_STORIES,
     ) -> None:
         self.weights = weights or TermWeights()
         self.join_threshold = join_threshold
+        self.dated_join_threshold = dated_join_threshold
         self.window_days = window_days
         self.max_open = max_open
         self.stream_date: date | None = None
@@ -172,7 +182,12 @@ class StoryGrouper:
             score = dots[k] / np.sqrt(story.norm_squared)
             if score > best_score:
                 best_score, best = score, story_id
-        return best if best_score >= self.join_threshold else None
+        return best if best_score >= self._threshold(report, best) else None
+
+    def _threshold(self, report: GroupInput, story_id: str | None) -> float:
+        story = self._stories.get(story_id) if story_id else None
+        dated = report.published is not None and story is not None and story.last is not None
+        return min(self.join_threshold, self.dated_join_threshold) if dated else self.join_threshold
 
     def _join(self, story: _OpenStory, report: GroupInput, similarities: np.ndarray, labels: list[str]) -> None:
         dot = float(similarities[[k for k, label in enumerate(labels) if label == story.id]].sum()) if story.members else 0.0
