@@ -19,7 +19,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from test_service_api import running_service  # noqa: E402
+from servers import running_service  # noqa: E402
 
 DEV_SET = Path("/work/shared/data/multinews-dev.jsonl")
 DEV_SLICE = ROOT / "tests" / "fixtures" / "multinews-dev-12.jsonl"

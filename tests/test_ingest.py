@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from datetime import date
@@ -13,6 +12,7 @@ import pytest
 
 from newsweave import FetchError, InputError
 from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, read_reports
+from servers import free_port
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -114,11 +114,8 @@ def test_binary_content_is_refused(news_site):
 
 
 def test_unreachable_host_is_reported():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     with pytest.raises(FetchError, match="could not be fetched"):
-        fetch_article(f"http://127.0.0.1:{port}/page.html", timeout=2)
+        fetch_article(f"http://127.0.0.1:{free_port()}/page.html", timeout=2)
 
 
 def test_missing_path_is_reported(tmp_path):

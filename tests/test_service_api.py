@@ -6,10 +6,8 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,59 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsweave.service import create_app
+from servers import SEED_SOURCES, running_service, seed_articles
 
-SEED_SOURCES = ("RFE/RL", "Belsat", "Euronews")
-SERVER_START_SECONDS = 60
 TOKEN = "s3cret-token"
-
-
-# -- helpers shared with test_web.py ---------------------------------------------------------------
-
-def seed_articles(seeds_dir: Path) -> list[dict]:
-    """The three seed reports as API article objects, with outlet names and URLs."""
-    paths = sorted(seeds_dir.glob("*.txt"))
-    return [
-        {"text": path.read_text(encoding="utf-8"), "source": name, "url": f"https://example.org/seed/{number}"}
-        for number, (path, name) in enumerate(zip(paths, SEED_SOURCES), start=1)
-    ]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def running_service(db_path: Path, *extra: str) -> Iterator[str]:
-    """Run `newsweave serve` (real uvicorn) on a free 127.0.0.1 port; yield its base URL; stop it after."""
-    port = free_port()
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
-               "serve", "--db", str(db_path), "--port", str(port), *extra]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"newsweave serve exited with {process.returncode}: {process.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/api/stories", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"newsweave serve did not answer within {SERVER_START_SECONDS} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # -- the app in process ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from test_service_api import SEED_SOURCES, running_service, seed_articles
+from servers import SEED_SOURCES, running_service, seed_articles
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
