@@ -26,10 +26,14 @@ _DANGLING_COORDINATION = re.compile(r"\b(?:and|or|but)\s+(?:as|of|by|from)\s+(?:
 _TRAILING_OPEN_QUOTE = re.compile(r"(?<!\S)[\"“][\[(]?$")
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _PLAINLY_FINITE = re.compile(
-    r"\b(?:is|are|was|were|has|had|says|said|will|would|can|could|should|may|might|must|does|did|won't|can't|isn't|wasn't)\b",
+    r"\b(?:is|are|was|were|has|had|says|said|will|would|can|could|should|may|might|must|does|did|won't|can't|isn't|"
+    r"wasn't|became|began|brought|bought|came|caught|chose|drew|fell|fought|found|gave|got|grew|held|kept|knew|led|"
+    r"made|meant|met|paid|ran|rose|sat|sent|sold|spent|spoke|stood|struck|taught|thought|threw|told|took|went|won|"
+    r"wore|wrote)\b|(?-i:(?<=\w )[a-z]{2,}ed\b)",
     re.IGNORECASE,
 )
-"""Forms that are finite verbs wherever they stand: a sentence holding one needs no tagger to tell."""
+"""Forms that are (almost always) finite verbs, and past forms in -ed after the first word: a sentence
+holding one needs no tagger to tell it has a verb."""
 
 
 def split_sentences(articles: Sequence[Article], *, check_grammar: bool = True) -> None:
