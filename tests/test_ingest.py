@@ -147,3 +147,8 @@ def test_latin1_report_is_decoded(tmp_path):
     report = tmp_path / "report.txt"
     report.write_bytes("Le président Macron a rencontré Mme Tsikhanouskaya à Vilnius mardi.".encode("latin-1"))
     assert "président" in read_reports([str(report)])[0].text
+
+
+def test_public_only_fetch_refuses_local_addresses(news_site):
+    with pytest.raises(FetchError, match="private or local address"):
+        fetch_article(f"{news_site}/belarus/macron.html", public_only=True)

@@ -289,3 +289,13 @@ def test_an_html_page_is_read_for_its_text_and_title(client: TestClient) -> None
     assert brief["sources"][0]["title"] == "Tyrol limits holiday rentals"
     assert brief["sources"][0]["name"] == "tyrol.example.com"
     assert "Home | Sport" not in " ".join(s["text"] for s in brief["summary"])
+
+
+def test_a_service_open_to_the_network_does_not_fetch_local_urls_for_the_paste_form(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "open.db", fetch_private_urls=False)
+    with TestClient(app) as open_client:
+        form = "report=http%3A%2F%2F127.0.0.1%3A9%2Fadmin&report=http%3A%2F%2Flocalhost%3A9%2Fintranet"
+        answer = open_client.post("/brief", content=form, headers={
+            "content-type": "application/x-www-form-urlencoded", "accept": "text/html"})
+    assert answer.status_code == 422
+    assert "private or local address" in answer.text

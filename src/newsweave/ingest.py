@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -71,8 +73,14 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     )
 
 
-def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS) -> Article:
-    """Fetch an http(s) page (with a timeout and a size cap) and read it as a report."""
+def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, public_only: bool = False) -> Article:
+    """Fetch an http(s) page (with a timeout and a size cap) and read it as a report.
+
+    With `public_only`, a URL whose host resolves to a private, loopback or link-local address is
+    refused: a service open to a network must not fetch its own network's pages for strangers.
+    """
+    if public_only:
+        _refuse_private_host(url)
     body, content_type = fetch_bytes(url, timeout=timeout)
     if "html" in content_type or _HTML_START.match(body):
         return article_from_html(body, article_id=url, url=url)
@@ -104,6 +112,20 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
     except httpx.HTTPError as error:
         raise FetchError(f"{url}: could not be fetched ({error}); check the address and your network") from error
     return b"".join(chunks), content_type
+
+
+def _refuse_private_host(url: str) -> None:
+    host = urlparse(url).hostname
+    if not host:
+        raise FetchError(f"{url}: this is not a web address with a host name")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as error:
+        raise FetchError(f"{url}: the host name cannot be resolved ({error.strerror or error}); check the address") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise FetchError(f"{url}: points to a private or local address ({ip}); only public pages are fetched here")
 
 
 def decode_text(data: bytes, *, where: str) -> str:

@@ -48,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsweave: warning: listening on {args.host} without a token; anyone who can reach it can post. "
               f"Give --token or set ${TOKEN_ENV_VARIABLE}.", file=sys.stderr)
     db_path = args.db or default_db_path()
-    app = create_app(db_path, token=token, max_body_bytes=int(args.max_body_mb * 1_000_000))
+    app = create_app(
+        db_path,
+        token=token,
+        max_body_bytes=int(args.max_body_mb * 1_000_000),
+        fetch_private_urls=_is_loopback(args.host),
+    )
     print(f"newsweave: serving {db_path} on http://{args.host}:{args.port}/"
           + (" (writes need the token)" if token else ""), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)

@@ -37,8 +37,18 @@ class BodyTooLargeError(Exception):
     """A request body went over the service's limit."""
 
 
-def create_app(db_path: str | Path, *, token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
-    """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`."""
+def create_app(
+    db_path: str | Path,
+    *,
+    token: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    fetch_private_urls: bool = True,
+) -> FastAPI:
+    """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`.
+
+    `fetch_private_urls=False` makes the paste form refuse URLs of private or local hosts (for a
+    service reachable from a network).
+    """
     from . import _api, _web
 
     store = Store(db_path)
@@ -60,6 +70,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, max_body_bytes:
     app.state.store = store
     app.state.token = token or None
     app.state.max_body_bytes = max_body_bytes
+    app.state.fetch_private_urls = fetch_private_urls
     app.state.pipeline_lock = pipeline_lock
     app.state.briefs = BriefCache(store, pipeline_lock)
     app.include_router(_api.router(token=token or None))

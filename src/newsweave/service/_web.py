@@ -94,18 +94,18 @@ def error_page(status: int, message: str) -> HTMLResponse:
 
 
 def _brief_of_pasted(request: Request, pasted: list[str]) -> dict[str, Any]:
-    articles = _pasted_articles(pasted)
+    articles = _pasted_articles(pasted, public_only=not request.app.state.fetch_private_urls)
     with request.app.state.pipeline_lock:
         return make_brief(articles).to_dict()
 
 
-def _pasted_articles(pasted: list[str]) -> list[Article]:
+def _pasted_articles(pasted: list[str], *, public_only: bool) -> list[Article]:
     """One Article per pasted text; a field holding only URLs (one a line) gives one fetched report per URL."""
     articles: list[Article] = []
     for text in pasted:
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         if lines and all(_URL_LINE.match(line) for line in lines):
-            articles.extend(fetch_article(url) for url in lines)
+            articles.extend(fetch_article(url, public_only=public_only) for url in lines)
         else:
             articles.append(Article(id=f"pasted-{len(articles) + 1}", text=text, source=f"Pasted report {len(articles) + 1}"))
         if len(articles) > MAX_PASTED_REPORTS:
