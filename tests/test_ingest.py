@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from newsweave import FetchError, InputError
 from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, read_reports
-from servers import free_port
+from servers import free_port, http_server
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -47,12 +46,8 @@ class _NewsSite(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def news_site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NewsSite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(_NewsSite) as base:
+        yield base
 
 
 def test_html_page_gives_main_text_title_date_and_site_name():

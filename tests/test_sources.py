@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from corpus_files import html_page, rss, write_jsonl, write_warc
 from newsweave.ingest import read_reports
 from newsweave.sources import read_sources
+from servers import http_server
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +25,8 @@ def served(tmp_path: Path):
     """A local HTTP server over tmp_path on 127.0.0.1; yields its base URL."""
     handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(handler) as base:
+        yield base
 
 
 def test_jsonl_bad_lines_are_reported_by_number_and_the_rest_read(tmp_path, seed_articles):
