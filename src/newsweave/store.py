@@ -180,21 +180,18 @@ class Store:
 
     def story_articles(self, story_id: str) -> list[Article]:
         """The reports of a story in the order they were stored (origins and carriers alike)."""
-        with self._lock:
-            self._require_story(story_id)
-            rows = self._db.execute(
-                "SELECT id, text, source, url, title, published FROM articles WHERE story_id = ? ORDER BY seq",
-                (story_id,),
-            ).fetchall()
-        return [Article(id=r[0], text=r[1], source=r[2], url=r[3], title=r[4], published=_date_or_none(r[5])) for r in rows]
+        return self._story_reports(story_id, origins_only=False)
 
     def story_origins(self, story_id: str) -> list[Article]:
         """The reports of a story without the copies of another report (each claim counted once)."""
+        return self._story_reports(story_id, origins_only=True)
+
+    def _story_reports(self, story_id: str, *, origins_only: bool) -> list[Article]:
+        copies = " AND duplicate_of IS NULL" if origins_only else ""
         with self._lock:
             self._require_story(story_id)
             rows = self._db.execute(
-                "SELECT id, text, source, url, title, published FROM articles "
-                "WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq",
+                f"SELECT id, text, source, url, title, published FROM articles WHERE story_id = ?{copies} ORDER BY seq",
                 (story_id,),
             ).fetchall()
         return [Article(id=r[0], text=r[1], source=r[2], url=r[3], title=r[4], published=_date_or_none(r[5])) for r in rows]
