@@ -349,6 +349,11 @@ def _describe(
             mentions=len(written[number]),
             roles=list(dict.fromkeys(roles[number])),
         ))
+    return EntityIndex(entities, {p: renumber[n] for p, n in by_mention.items()}, _unique_roles(entities))
+
+
+def _unique_roles(entities: Sequence[Entity]) -> dict[str, int]:
+    """Role key -> entity, for the roles ("Russian President") that only one entity holds."""
     by_role: dict[str, int] = {}
     clashing: set[str] = set()
     for number, entity in enumerate(entities):
@@ -357,9 +362,7 @@ def _describe(
             if key in by_role and by_role[key] != number:
                 clashing.add(key)
             by_role[key] = number
-    for key in clashing:
-        del by_role[key]
-    return EntityIndex(entities, {p: renumber[n] for p, n in by_mention.items()}, by_role)
+    return {key: number for key, number in by_role.items() if key not in clashing}
 
 
 def _canonical_name(written: list[str], token_sources: dict[str, set[int]]) -> str:
