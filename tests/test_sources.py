@@ -110,3 +110,11 @@ def test_folder_pages_huge_and_binary_files_are_reported_and_skipped(tmp_path, s
 def test_missing_source_is_reported():
     [item] = list(read_sources(["/no/such/place.jsonl"]))
     assert item.problem and "no such file" in item.problem
+
+
+def test_a_batch_story_line_given_to_ingest_says_which_command_takes_it(tmp_path):
+    path = tmp_path / "stories.jsonl"
+    write_jsonl(path, [{"id": "s1", "documents": ["One report.", "Another report."]}])
+    [item] = list(read_sources([str(path)]))
+    assert item.article is None
+    assert "brief --batch" in item.problem

@@ -179,6 +179,9 @@ def _jsonl_item(line: str, where: str, *, fallback_id: str) -> SourceItem:
         return SourceItem(where, problem=f"not valid JSON ({error.msg} at column {error.colno})")
     if not isinstance(document, dict):
         return SourceItem(where, problem="each line must be a JSON object with `text` or `html`")
+    if "documents" in document and "text" not in document and "html" not in document:
+        return SourceItem(where, problem="this line is a whole story (`documents`), the batch format of "
+                          "`newsweave brief --batch`; `ingest` takes one article per line, with `text` or `html`")
     try:
         return SourceItem(where, article=article_from_document(document, fallback_id=fallback_id))
     except InputError as error:
