@@ -136,3 +136,10 @@ def test_since_filters_stories_by_day(store, seeds_dir):
     store.add_articles(read_reports([str(seeds_dir)]))
     assert store.stories()
     assert store.stories(since=__import__("datetime").date(2999, 1, 1)) == []
+
+
+def test_untitled_story_is_named_by_its_cleaned_text_not_page_furniture(store, seeds_dir):
+    text = "share tweet pin email\n\n" + (seeds_dir / "001_edf9315a15c5cb2b.txt").read_text(encoding="utf-8")
+    [result] = store.add_articles([Article(id="furnished", text=text, source="RFE/RL")])
+    [story] = [s for s in store.stories(limit=500) if s.id == result.story_id]
+    assert story.title.startswith("French President has promised Europe")

@@ -281,7 +281,7 @@ class Store:
             if origin is not None:
                 story_id = self._story_of(origin)
                 self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, duplicate_of=origin)
-                self._touch_story(story_id, article, seen)
+                self._touch_story(story_id, article, text, seen)
                 results[slot] = AddResult(article_id, story_id, duplicate_of=origin)
                 continue
             self._duplicates.add(article_id, signature)
@@ -292,7 +292,7 @@ class Store:
         for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids):
             self._pending_story[article_id] = story_id
             self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, minhash=signature)
-            self._touch_story(story_id, article, seen)
+            self._touch_story(story_id, article, text, seen)
             results[slot] = AddResult(article_id, story_id)
         for _, members in self._grouper.pop_closed():
             self._duplicates.remove(members)
@@ -344,13 +344,14 @@ class Store:
         self._last_seq = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
         self._new_since_save += 1
 
-    def _touch_story(self, story_id: str, article: Article, seen: date) -> None:
+    def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
+        """Create or bump a story; an untitled report names it by the first line of its cleaned text."""
         day = (article.published or seen).isoformat()
         self._db.execute(
             "INSERT INTO stories(id, seq, title, first_seen, updated, version) VALUES (?, ?, ?, ?, ?, 1) "
             "ON CONFLICT(id) DO UPDATE SET version = version + 1, first_seen = MIN(first_seen, excluded.first_seen), "
             "updated = MAX(updated, excluded.updated), title = CASE WHEN title = '' THEN excluded.title ELSE title END",
-            (story_id, self._last_seq, article.title or _first_line(article.text), day, day),
+            (story_id, self._last_seq, article.title or _first_line(text or article.text), day, day),
         )
 
     # -- in-memory state: near-duplicate index and open stories, rebuilt from the file ---------
