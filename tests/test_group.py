@@ -14,7 +14,7 @@ def _stream(dev_clusters: list[dict], *, seed: int = 0) -> tuple[list[GroupInput
     reports, truth = [], {}
     for cluster in dev_clusters:
         for number, text in enumerate(cluster["documents"]):
-            cleaned, reason = clean_for_corpus(text)
+            cleaned, reason, _ = clean_for_corpus(text)
             if reason is None:
                 report_id = f"{cluster['id']}-{number}"
                 reports.append(GroupInput(report_id, cleaned))

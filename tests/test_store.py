@@ -143,3 +143,11 @@ def test_untitled_story_is_named_by_its_cleaned_text_not_page_furniture(store, s
     [result] = store.add_articles([Article(id="furnished", text=text, source="RFE/RL")])
     [story] = [s for s in store.stories(limit=500) if s.id == result.story_id]
     assert story.title.startswith("French President has promised Europe")
+
+
+def test_a_date_line_in_the_text_dates_the_stored_report(store, seeds_dir):
+    text = (seeds_dir / "002_f707635d398c7996.txt").read_text(encoding="utf-8")
+    [result] = store.add_articles([Article(id="dated-by-its-line", text=text, source="Euronews")])
+    [story] = [s for s in store.stories(limit=500) if s.id == result.story_id]
+    assert story.first_seen.isoformat() == "2020-09-30"
+    assert store.story_articles(result.story_id)[0].published.isoformat() == "2020-09-30"

@@ -16,6 +16,8 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterable
+from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -101,14 +103,22 @@ def non_article_reason(text: str) -> str | None:
     return None
 
 
-def clean_for_corpus(raw: str) -> tuple[str, str | None]:
-    """Strip page furniture, then say whether what is left is a news report: (clean text, reason or None)."""
-    text = clean_text(raw).text
-    reason = non_article_reason(text)
+class CorpusText(NamedTuple):
+    """A page cleaned for the corpus: its text, why it is not a news report (or None), its date line's date."""
+
+    text: str
+    reason: str | None
+    published: date | None
+
+
+def clean_for_corpus(raw: str) -> CorpusText:
+    """Strip page furniture, then say whether what is left is a news report."""
+    cleaned = clean_text(raw)
+    reason = non_article_reason(cleaned.text)
     if reason == "too-short":  # the cleaner may have removed the very lines that say what the page is
         reason = non_article_reason(raw) or reason
         reason = "too-short" if reason == "link-list" else reason
-    return text, reason
+    return CorpusText(cleaned.text, reason, cleaned.published)
 
 
 def text_fingerprint(text: str) -> str:

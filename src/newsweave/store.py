@@ -253,7 +253,8 @@ class Store:
             if known is not None:
                 results.append(known)
                 continue
-            text, reason = clean_for_corpus(article.text)
+            text, reason, published = clean_for_corpus(article.text)
+            article.published = article.published or published
             fingerprint = text_fingerprint(text or article.text)
             same_text = batch_hashes.get(fingerprint) or self._id_by_hash(fingerprint)
             if same_text is not None:

@@ -161,7 +161,8 @@ def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_B
         copies.clear()
 
     for article in articles:
-        text, reason = clean_for_corpus(article.text)
+        text, reason, published = clean_for_corpus(article.text)
+        article.published = article.published or published
         if reason is not None:
             assigned[article.id] = (None, None, reason)
             continue
