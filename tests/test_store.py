@@ -151,3 +151,8 @@ def test_a_date_line_in_the_text_dates_the_stored_report(store, seeds_dir):
     [story] = [s for s in store.stories(limit=500) if s.id == result.story_id]
     assert story.first_seen.isoformat() == "2020-09-30"
     assert store.story_articles(result.story_id)[0].published.isoformat() == "2020-09-30"
+
+
+def test_dated_and_undated_reports_of_one_event_form_one_story(store, seeds_dir):
+    results = store.add_articles(read_reports([str(seeds_dir)]))  # only the third seed has a date line
+    assert len({r.story_id for r in results}) == 1

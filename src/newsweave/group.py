@@ -3,9 +3,11 @@
 Reports are TF-IDF vectors (hashed terms, so the vocabulary never has to be known in advance;
 document frequencies are counted as the stream goes). A story is the sum of its reports' vectors;
 a report joins the open story whose centroid is most similar, if that similarity reaches
-`StoryGrouper.join_threshold`, else it starts a story. A story closes when the stream has moved
-`window_days` past its last report (or when more than `max_open` stories are open): a closed
-story takes no new reports and its vectors are freed, so memory follows the open stories only.
+`StoryGrouper.join_threshold`, else it starts a story. A report joins only a story within
+`window_days` of it: by publication date when both have one, else by the day the report arrived.
+A story closes when the stream has moved `window_days` past its last report, by either clock
+(or when more than `max_open` stories are open): a closed story takes no new reports and its
+vectors are freed, so memory follows the open stories only.
 
 Similarities are computed a batch at a time with sparse matrix products, but decided report by
 report in input order, so the result is the same for the same input order.
@@ -39,11 +41,12 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 @dataclass(slots=True)
 class GroupInput:
-    """What grouping needs of a report: its id, its text (title included) and its date if known."""
+    """What grouping needs of a report: its id, its text (title included), its date if known, the day it arrived."""
 
     id: str
     text: str
     published: date | None = None
+    arrived: date | None = None
 
 
 @dataclass(slots=True)
@@ -54,6 +57,7 @@ class _OpenStory:
     norm_squared: float = 0.0
     members: list[str] = field(default_factory=list)
     touched: int = 0
+    last_arrival: date | None = None
 
 
 class TermWeights:
@@ -112,6 +116,7 @@ class StoryGrouper:
         self.window_days = window_days
         self.max_open = max_open
         self.stream_date: date | None = None
+        self.stream_arrival: date | None = None
         self._stories: dict[str, _OpenStory] = {}
         self._rows = sp.csr_matrix((0, HASHED_FEATURES), dtype=np.float32)
         self._row_story: list[str] = []
@@ -139,7 +144,7 @@ class StoryGrouper:
             story_id = self._best_story(report, similarities, labels)
             if story_id is None:
                 story_id = self._new_story_id(report.id)
-                self._stories[story_id] = _OpenStory(story_id, report.published, report.published)
+                self._stories[story_id] = _OpenStory(story_id, None, None)
             self._join(self._stories[story_id], report, similarities, labels)
             labels.append(story_id)
             story_ids.append(story_id)
@@ -157,7 +162,7 @@ class StoryGrouper:
         story.norm_squared = float(total @ total)
         for report in reports:
             story.members.append(report.id)
-            self._widen(story, report.published)
+            self._widen(story, report)
         self._clock += 1
         story.touched = self._clock
         self._rows = sp.vstack([self._rows, vectors], format="csr")
@@ -177,7 +182,7 @@ class StoryGrouper:
         best_score, best = 0.0, None
         for story_id, k in order.items():
             story = self._stories.get(story_id)
-            if story is None or dots[k] <= 0 or not self._in_window(story, report.published):
+            if story is None or dots[k] <= 0 or not self._in_window(story, report):
                 continue
             score = dots[k] / np.sqrt(story.norm_squared)
             if score > best_score:
@@ -193,27 +198,36 @@ class StoryGrouper:
         dot = float(similarities[[k for k, label in enumerate(labels) if label == story.id]].sum()) if story.members else 0.0
         story.norm_squared += 2.0 * dot + 1.0
         story.members.append(report.id)
-        self._widen(story, report.published)
+        self._widen(story, report)
         self._clock += 1
         story.touched = self._clock
 
-    def _widen(self, story: _OpenStory, published: date | None) -> None:
-        if published is None:
-            return
-        story.first = min(story.first or published, published)
-        story.last = max(story.last or published, published)
-        self.stream_date = max(self.stream_date or published, published)
+    def _widen(self, story: _OpenStory, report: GroupInput) -> None:
+        if report.published is not None:
+            story.first = min(story.first or report.published, report.published)
+            story.last = max(story.last or report.published, report.published)
+            self.stream_date = max(self.stream_date or report.published, report.published)
+        if report.arrived is not None:
+            story.last_arrival = max(story.last_arrival or report.arrived, report.arrived)
+            self.stream_arrival = max(self.stream_arrival or report.arrived, report.arrived)
 
-    def _in_window(self, story: _OpenStory, published: date | None) -> bool:
-        if published is None or story.first is None or story.last is None:
-            return True
-        return (story.first - published).days <= self.window_days and (published - story.last).days <= self.window_days
+    def _in_window(self, story: _OpenStory, report: GroupInput) -> bool:
+        """Dates are compared when both sides have them; else arrival days; else nothing keeps the report out."""
+        if report.published is not None and story.first is not None and story.last is not None:
+            return (story.first - report.published).days <= self.window_days and (
+                report.published - story.last).days <= self.window_days
+        if report.arrived is not None and story.last_arrival is not None:
+            return (report.arrived - story.last_arrival).days <= self.window_days
+        return True
+
+    def _is_stale(self, story: _OpenStory) -> bool:
+        by_date = self.stream_date and story.last and (self.stream_date - story.last).days > self.window_days
+        by_arrival = (self.stream_arrival and story.last_arrival
+                      and (self.stream_arrival - story.last_arrival).days > self.window_days)
+        return bool(by_date or by_arrival)
 
     def _close_stale(self) -> None:
-        stale = {
-            s.id for s in self._stories.values()
-            if self.stream_date and s.last and (self.stream_date - s.last).days > self.window_days
-        }
+        stale = {s.id for s in self._stories.values() if self._is_stale(s)}
         if len(self._stories) - len(stale) > self.max_open:
             by_age = sorted((s for s in self._stories.values() if s.id not in stale), key=lambda s: s.touched)
             stale.update(s.id for s in by_age[: len(self._stories) - len(stale) - self.max_open])

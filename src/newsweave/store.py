@@ -288,7 +288,7 @@ class Store:
             self._duplicates.add(article_id, signature)
             origins.append((slot, article, article_id, text, fingerprint, signature))
             self._pending_story[article_id] = ""  # grouped below; copies later in this batch find it
-        reports = [GroupInput(a_id, _group_text(article, text), article.published or seen) for _, article, a_id, text, _, _ in origins]
+        reports = [GroupInput(a_id, _group_text(article, text), article.published, seen) for _, article, a_id, text, _, _ in origins]
         story_ids = self._grouper.assign(reports)
         for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids):
             self._pending_story[article_id] = story_id
@@ -396,14 +396,16 @@ class Store:
         ).fetchall()
         for (story_id,) in reversed(story_rows):
             rows = self._db.execute(
-                "SELECT id, text, title, COALESCE(published, seen), minhash FROM articles "
+                "SELECT id, text, title, published, seen, minhash FROM articles "
                 "WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq",
                 (story_id,),
             ).fetchall()
-            grouper.restore(story_id, [GroupInput(r[0], _join_title(r[2], r[1]), date.fromisoformat(r[3])) for r in rows])
+            grouper.restore(story_id, [
+                GroupInput(r[0], _join_title(r[2], r[1]), _date_or_none(r[3]), date.fromisoformat(r[4])) for r in rows
+            ])
             for r in rows:
-                if r[4] is not None:
-                    self._duplicates.add(r[0], np.frombuffer(r[4], dtype=np.uint64).copy())
+                if r[5] is not None:
+                    self._duplicates.add(r[0], np.frombuffer(r[5], dtype=np.uint64).copy())
 
     def _catch_up(self) -> None:
         """Bring the in-memory state up to date with reports another process stored meanwhile."""
