@@ -298,3 +298,9 @@ def test_a_service_open_to_the_network_does_not_fetch_local_urls_for_the_paste_f
             "content-type": "application/x-www-form-urlencoded", "accept": "text/html"})
     assert answer.status_code == 422
     assert "private or local address" in answer.text
+
+
+def test_story_page_says_when_the_story_was_last_updated(client: TestClient, seed_story: dict) -> None:
+    page = client.get(f"/stories/{seed_story['id']}", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "Story · 3 sources · updated " in page.text

@@ -156,3 +156,11 @@ def test_a_date_line_in_the_text_dates_the_stored_report(store, seeds_dir):
 def test_dated_and_undated_reports_of_one_event_form_one_story(store, seeds_dir):
     results = store.add_articles(read_reports([str(seeds_dir)]))  # only the third seed has a date line
     assert len({r.story_id for r in results}) == 1
+
+
+def test_one_story_line_is_read_by_id(store, seeds_dir):
+    results = store.add_articles(read_reports([str(seeds_dir)]))
+    story = store.story(results[0].story_id)
+    assert (story.articles, story.sources) == (3, 3)
+    with pytest.raises(NotFoundError):
+        store.story("s-nope")

@@ -164,13 +164,21 @@ class Store:
 
     def stories(self, *, since: date | None = None, limit: int = 50, offset: int = 0) -> list[StorySummary]:
         """Stories updated on or after `since`, newest first."""
+        where, parameters = ("WHERE s.updated >= ? ", (since.isoformat(),)) if since else ("", ())
+        return self._summaries(where + "GROUP BY s.id ORDER BY s.updated DESC, s.seq DESC LIMIT ? OFFSET ?",
+                               (*parameters, limit, offset))
+
+    def story(self, story_id: str) -> StorySummary:
+        """One story's line of the table; NotFoundError for an unknown id."""
+        with self._lock:
+            self._require_story(story_id)
+            return self._summaries("WHERE s.id = ? GROUP BY s.id", (story_id,))[0]
+
+    def _summaries(self, tail: str, parameters: tuple) -> list[StorySummary]:
         query = (
             "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version "
-            "FROM stories s JOIN articles a ON a.story_id = s.id "
-            + ("WHERE s.updated >= ? " if since else "")
-            + "GROUP BY s.id ORDER BY s.updated DESC, s.seq DESC LIMIT ? OFFSET ?"
+            "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
         )
-        parameters = ((since.isoformat(),) if since else ()) + (limit, offset)
         with self._lock:
             rows = self._db.execute(query, parameters).fetchall()
         return [

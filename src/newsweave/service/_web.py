@@ -46,7 +46,9 @@ def home(request: Request, page_number: int = 1) -> HTMLResponse:
 def story_page(story_id: str, request: Request) -> HTMLResponse:
     """The brief of one stored story."""
     brief = story_brief_or_404(request, story_id)
-    kicker = f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
+    updated = request.app.state.store.story(story_id).updated
+    kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
+              f" · updated {_day(updated)}")
     return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=brief.get("note", "")),
                              inline_assets=False, header=_topbar()))
 
