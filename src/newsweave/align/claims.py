@@ -2,12 +2,15 @@
 
 Sentences are compared by TF-IDF cosine. When the story's entities are known, each name is first
 replaced by one token per entity (`entity_texts`), so "Tikhanovskaya" and "Ms Tsikhanouskaya" count
-as the same word; outlets that carry the same wire copy are grouped into one origin (`wire_origins`)
-so that a copied story does not corroborate itself.
+as the same word, and other words are reduced to their Snowball stems (`stem=True`), so "mediating"
+and "mediation" count as one word too; outlets that carry the same wire copy are grouped into one
+origin (`wire_origins`) so that a copied story does not corroborate itself.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -28,6 +31,10 @@ COPY_SIMILARITY = 0.85
 COPY_SHARE = 0.5
 """Two articles are one origin when this share of the shorter one's sentences are copies in the other."""
 COPY_MIN_SENTENCES = 3
+WORD = re.compile(r"(?u)\b\w\w+\b")
+"""A word as scikit-learn's TfidfVectorizer reads one (its default `token_pattern`)."""
+STEM_CACHE_SIZE = 200_000
+"""Words whose stem is remembered (a few MB): most words of news recur from story to story."""
 
 
 @dataclass(slots=True)
@@ -49,20 +56,41 @@ class Claim:
     origins: list[list[int]] = field(default_factory=list)
 
 
-def sentence_space(articles: Sequence[Article], *, texts: Sequence[str] | None = None) -> SentenceSpace:
-    """Vectorise every sentence of the story with TF-IDF (or `texts`, one per sentence) and compute their cosines."""
+def sentence_space(
+    articles: Sequence[Article], *, texts: Sequence[str] | None = None, stem: bool = False
+) -> SentenceSpace:
+    """Vectorise every sentence (or `texts`, one per sentence) with TF-IDF, of word stems if `stem`; compute cosines."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     sentences = [s for a in articles for s in a.sentences]
     if not sentences:
         empty = sparse.csr_matrix((0, 0))
         return SentenceSpace(sentences, empty, empty)
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, strip_accents="unicode", dtype=np.float32)
+    words = {"analyzer": stemmed_words} if stem else {"stop_words": "english", "strip_accents": "unicode"}
+    vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **words)
     try:
         vectors = vectorizer.fit_transform(texts if texts is not None else [s.text for s in sentences]).tocsr()
     except ValueError:  # every sentence is stop words only
         vectors = sparse.csr_matrix((len(sentences), 1), dtype=np.float32)
     return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
+
+
+def stemmed_words(text: str) -> list[str]:
+    """The Snowball stems of a text's words that are not English stop words, as the TF-IDF analyzer of `stem=True`."""
+    from sklearn.feature_extraction.text import (
+        ENGLISH_STOP_WORDS,
+        strip_accents_unicode,
+    )
+
+    words = WORD.findall(strip_accents_unicode(text.lower()))
+    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
+
+
+@functools.lru_cache(maxsize=STEM_CACHE_SIZE)
+def _stem(word: str) -> str:
+    from ..nlp import word_stemmer
+
+    return word_stemmer().stemWord(word)
 
 
 def entity_texts(articles: Sequence[Article], index: EntityIndex) -> list[str]:
