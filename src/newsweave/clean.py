@@ -39,6 +39,8 @@ _FURNITURE_OPENINGS = [
     r"text size\b",
     r"breaking news (?:emails|alerts)\b",
     r"the seed for \w+ was\b",
+    r"click (?:here )?to (?:email|share|print|tweet|save|comment)\b[^.!?]*$",
+    r"most (?:popular|read|viewed|shared|emailed)\b[^.!?]*$",
 ]
 FURNITURE_OPENING = re.compile("|".join(f"(?:{rule})" for rule in _FURNITURE_OPENINGS), re.IGNORECASE)
 
@@ -66,6 +68,8 @@ _FURNITURE_ANYWHERE = [
     ("cookie", r"\bcookies?\b.{0,80}\b(?:accept|agree|consent|use)\b"),
     ("privacy", r"\bprivacy policy\b.{0,80}\b(?:accept|agree|consent|use)\b"),
     ("terms of", r"\bterms of (?:use|service)\b.{0,80}\b(?:accept|agree|consent|use)\b"),
+    ("new window", r"\(opens in (?:a )?new window\)"),
+    ("characters", r"\benter the characters\b"),
 ]
 FURNITURE_ANYWHERE = [(keyword, re.compile(rule, re.IGNORECASE)) for keyword, rule in _FURNITURE_ANYWHERE]
 
