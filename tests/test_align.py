@@ -8,7 +8,7 @@ import pytest
 
 from newsweave import make_brief
 from newsweave.ingest import read_reports
-from newsweave.models import Article
+from newsweave.models import Article, Sentence
 
 
 @pytest.fixture(scope="session")
@@ -151,8 +151,13 @@ def test_same_topic_different_fact_stays_apart(seed_brief):
     assert _claim_with(seed_brief, "a Kremlin spokesman downplayed the talks")["sources"] == [1]
 
 
-def test_stemmed_words_keep_entity_tokens_and_drop_stop_words():
-    from newsweave.align.claims import stemmed_words
+def test_word_forms_sharing_a_stem_count_as_one_word():
+    from newsweave.align.claims import sentence_space
 
-    assert stemmed_words("The sanctions were announced after entity3x met them") == ["sanction", "announc", "entity3x", "met"]
-    assert stemmed_words("Sanction announcing") == ["sanction", "announc"]
+    articles = [Article(id="a", text=""), Article(id="b", text="")]
+    articles[0].sentences = [Sentence("The sanctions were announced after entity3x met them.", 0, 0)]
+    articles[1].sentences = [Sentence("Entity3x announcing a sanction.", 1, 0)]
+    plain, stemmed = sentence_space(articles), sentence_space(articles, stem=True)
+    assert stemmed.similarity[0, 1] > plain.similarity[0, 1]
+    assert stemmed.similarity[0, 1] > 0.75
+

@@ -38,7 +38,7 @@ def make_brief(
         mark_verbless_fragments([s for a in articles for s in a.sentences])
         entities = analyze_entities(articles)
     if entities is None:
-        space = sentence_space(articles)
+        space = sentence_space(articles, stem=True)
     else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
         space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
     chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)

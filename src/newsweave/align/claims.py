@@ -10,7 +10,6 @@ origin (`wire_origins`) so that a copied story does not corroborate itself.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,8 +30,6 @@ COPY_SIMILARITY = 0.85
 COPY_SHARE = 0.5
 """Two articles are one origin when this share of the shorter one's sentences are copies in the other."""
 COPY_MIN_SENTENCES = 3
-WORD = re.compile(r"(?u)\b\w\w+\b")
-"""A word as scikit-learn's TfidfVectorizer reads one (its default `token_pattern`)."""
 STEM_CACHE_SIZE = 200_000
 """Words whose stem is remembered (a few MB): most words of news recur from story to story."""
 
@@ -60,30 +57,32 @@ def sentence_space(
     articles: Sequence[Article], *, texts: Sequence[str] | None = None, stem: bool = False
 ) -> SentenceSpace:
     """Vectorise every sentence (or `texts`, one per sentence) with TF-IDF, of word stems if `stem`; compute cosines."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     sentences = [s for a in articles for s in a.sentences]
     if not sentences:
         empty = sparse.csr_matrix((0, 0))
         return SentenceSpace(sentences, empty, empty)
-    words = {"analyzer": stemmed_words} if stem else {"stop_words": "english", "strip_accents": "unicode"}
-    vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **words)
+    words = CountVectorizer(stop_words="english", strip_accents="unicode", dtype=np.float32)
     try:
-        vectors = vectorizer.fit_transform(texts if texts is not None else [s.text for s in sentences]).tocsr()
+        counts = words.fit_transform(texts if texts is not None else [s.text for s in sentences])
     except ValueError:  # every sentence is stop words only
         vectors = sparse.csr_matrix((len(sentences), 1), dtype=np.float32)
+        return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
+    if stem:
+        counts = counts @ stem_merge(words.get_feature_names_out())
+    vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
     return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
 
 
-def stemmed_words(text: str) -> list[str]:
-    """The Snowball stems of a text's words that are not English stop words, as the TF-IDF analyzer of `stem=True`."""
-    from sklearn.feature_extraction.text import (
-        ENGLISH_STOP_WORDS,
-        strip_accents_unicode,
+def stem_merge(vocabulary: Sequence[str]) -> sparse.csr_matrix:
+    """A 0/1 matrix from word columns to stem columns: counts @ it sums the counts of words sharing a stem."""
+    stems = [_stem(word) for word in vocabulary]
+    column = {stem: number for number, stem in enumerate(dict.fromkeys(stems))}
+    rows = np.arange(len(stems))
+    return sparse.csr_matrix(
+        (np.ones(len(stems), dtype=np.float32), (rows, [column[s] for s in stems])), shape=(len(stems), len(column))
     )
-
-    words = WORD.findall(strip_accents_unicode(text.lower()))
-    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
 
 
 @functools.lru_cache(maxsize=STEM_CACHE_SIZE)
