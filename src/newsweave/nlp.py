@@ -40,7 +40,7 @@ def part_of_speech_tagger() -> Language:
 
 @functools.cache
 def word_stemmer() -> BaseStemmer:
-    """The Snowball (Porter 2) English stemmer of the `snowballstemmer` package: rules only, no data."""
+    """The Snowball (Porter 2) English stemmer: rules only, no data; `snowballstemmer` runs it in C with PyStemmer."""
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
