@@ -16,7 +16,7 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
-from .align.claims import SAME_FACT_SIMILARITY, SentenceSpace, supporting_articles
+from .align.claims import SentenceSpace, support_counts, supporting_articles
 from .models import Article, Sentence
 
 DEFAULT_MAX_WORDS = 120
@@ -218,17 +218,11 @@ def _article_centrality(article_vectors: np.ndarray) -> np.ndarray:
 
 def _cross_article_support(space: SentenceSpace, article_of: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Share of other articles holding a same-fact sentence, and the best similarity to another article."""
-    support = np.zeros(len(article_of))
     best = np.zeros(len(article_of))
-    coo = space.similarity.tocoo()
-    other = article_of[coo.row] != article_of[coo.col]
-    rows, cols, values = coo.row[other], coo.col[other], coo.data[other]
-    np.maximum.at(best, rows, values)
-    strong = values >= SAME_FACT_SIMILARITY
-    pairs = {(int(r), int(article_of[c])) for r, c in zip(rows[strong], cols[strong])}
-    for row, _ in pairs:
-        support[row] += 1
-    return support / max(1, count - 1), best
+    pairs = space.similarity.tocoo()
+    other = article_of[pairs.row] != article_of[pairs.col]
+    np.maximum.at(best, pairs.row[other], pairs.data[other])
+    return support_counts(space) / max(1, count - 1), best
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,15 @@ def supporting_articles(space: SentenceSpace, index: int, *, threshold: float = 
     return {article: other for article, (_, other) in best.items()}
 
 
+def support_counts(space: SentenceSpace, *, threshold: float = SAME_FACT_SIMILARITY) -> np.ndarray:
+    """For every sentence, how many other articles hold a sentence at or above `threshold` (`supporting_articles`, counted)."""
+    article_of = np.array([s.article for s in space.sentences], dtype=np.int64)
+    pairs = space.similarity.tocoo()
+    keep = (article_of[pairs.row] != article_of[pairs.col]) & (pairs.data >= threshold)
+    sentence_article = np.unique(np.stack([pairs.row[keep], article_of[pairs.col[keep]]]).astype(np.int64), axis=1)
+    return np.bincount(sentence_article[0], minlength=len(article_of))
+
+
 def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
     """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one."""
     if article_count < 2 or not space.sentences:
@@ -173,7 +182,7 @@ def origin_groups(sources: Iterable[int], origins: Sequence[int] | None) -> list
 
 def claim_order(space: SentenceSpace, *, first: Sequence[int] = ()) -> list[int]:
     """Visit `first` (the summary's sentences), then sentences with the most supporting sources, then story order."""
-    support = [len(supporting_articles(space, i)) for i in range(len(space.sentences))]
+    support = support_counts(space)
     leading = set(first)
     rest = sorted(
         (i for i in range(len(space.sentences)) if i not in leading),
