@@ -66,7 +66,7 @@ def test_people_sharing_a_surname_stay_apart():
             "Historians compared the crisis with the impeachment of President Andrew Johnson in 1868. "
             "Boris Johnson dismissed the comparison in an interview with the BBC.")),
     ]
-    split_sentences(articles, check_grammar=False)
+    split_sentences(articles)
     index = analyze_entities(articles)
     people = {e.name: e for e in index.entities if e.label == "PERSON"}
     assert "Boris Johnson" in people and "Andrew Johnson" in people
@@ -82,7 +82,7 @@ def test_a_typo_ner_does_not_tag_joins_the_known_name():
         Article(id="a", source="A", text="Alexander Lukashenko has ruled Belarus since 1994, the opposition said."),
         Article(id="b", source="B", text="In the past Lukashenkoo had claimed that the protests were funded from abroad."),
     ]
-    split_sentences(articles, check_grammar=False)
+    split_sentences(articles)
     index = analyze_entities(articles)
     lukashenko = next(e for e in index.entities if e.name == "Alexander Lukashenko")
     assert "Lukashenkoo" in lukashenko.variants

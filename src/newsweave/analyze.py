@@ -36,11 +36,11 @@ _PLAINLY_FINITE = re.compile(
 holding one needs no tagger to tell it has a verb."""
 
 
-def split_sentences(articles: Sequence[Article], *, check_grammar: bool = True) -> None:
-    """Fill each article's `sentences`, never across a paragraph break, marking broken ones.
+def split_sentences(articles: Sequence[Article]) -> None:
+    """Fill each article's `sentences`, never across a paragraph break, marking the ones broken by their form.
 
-    With `check_grammar`, every short sentence is also checked for a finite verb (a tagger pass);
-    without it, callers check the sentences they are about to use with `mark_verbless_fragments`.
+    Whether a short sentence has a finite verb needs the tagger: callers run `mark_verbless_fragments`
+    on the sentences they are about to use (all of them, or the best summary candidates).
     """
     from .nlp import sentence_splitter
 
@@ -50,8 +50,6 @@ def split_sentences(articles: Sequence[Article], *, check_grammar: bool = True) 
         article.sentences = [
             Sentence(text=t, article=number, position=i, broken=is_broken(t)) for i, t in enumerate(texts)
         ]
-    if check_grammar:
-        mark_verbless_fragments([s for a in articles for s in a.sentences])
 
 
 def _sentence_texts(doc: Doc) -> list[str]:

@@ -70,7 +70,7 @@ def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> li
             f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
             "give two or more reports of the same event"
         )
-    split_sentences(kept, check_grammar=False)
+    split_sentences(kept)
     return kept
 
 
