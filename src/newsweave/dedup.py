@@ -40,6 +40,8 @@ _NON_ARTICLE_KINDS: dict[str, list[tuple[str, str]]] = {
         ("0", r"\b(?:404|403|500|502|503)\b.{0,40}\b(?:not found|error|forbidden|unavailable)\b"),
         ("page ", r"\bpage (?:you (?:are|were) looking for|not found|cannot be found|could not be found|does not exist|"
                   r"is no longer available|has (?:been )?(?:moved|removed))\b"),
+        ("page you", r"\bpage you (?:requested|tried to reach) (?:could not|cannot|can't|was not|is not|does not)\b"),
+        ("bookmark", r"\btrying to reach a page from a bookmark\b"),
         ("access ", r"\baccess (?:denied|to this page has been denied)\b"),
         ("error", r"\ban? (?:unexpected )?error (?:has )?occurred\b"),
         ("went wrong", r"\bsomething went wrong\b"),
@@ -63,12 +65,23 @@ _NON_ARTICLE_KINDS: dict[str, list[tuple[str, str]]] = {
         ("third-party", r"\bthird-party applications?\b"),
     ],
     "archive-notice": [
-        ("crawl", r"\bcrawl data\b|\bthis crawl was run\b"),
+        ("crawl", r"\bcrawl (?:data|of outlinks|start date|end date)\b|\bthis crawl was run\b|\bweb wide crawl\b"),
+        ("crawler", r"\bcrawler configuration\b"),
+        ("number of ", r"\bnumber of (?:unique urls|hosts|(?:unique )?captures)\b"),
+        ("publicly accessible", r"\b(?:data|files) (?:is|are) (?:currently )?not publicly accessible\b"),
         ("wayback", r"\bwayback machine\b"),
         ("internet archive", r"\binternet archive\b"),
         ("seed for", r"\bthe seed for (?:this|the|\w+) crawl\b|\bthe seed for \w+ was\b"),
         ("archive-it", r"\barchive-it\b"),
         ("web ", r"\bweb (?:captures|collections?|crawl)\b"),
+    ],
+    "sign-in-page": [
+        ("sign in", r"\bsign in (?:using|with) (?:your|you) (?:\w+ )?(?:account|profile)\b|\bplease sign in\b|\bsign in to (?:continue|comment)\b"),
+        ("account", r"\balready have an account\b|\bcreate (?:an|your) account\b|\blog ?in(?:to)? (?:to )?your account\b"),
+        ("registration", r"\bby submitting your registration information\b"),
+        ("password", r"\bforgot (?:your )?password\b"),
+        ("regist", r"\bthank you for registering\b"),
+        ("confirmation email", r"\bwe have sent (?:you )?a confirmation email\b"),
     ],
 }
 _KIND_RULES = [
@@ -94,7 +107,7 @@ def non_article_reason(text: str) -> str | None:
         else:
             hits[kind] = hits.get(kind, 0) + len(_WORD.findall(line))
     words = sum(len(_WORD.findall(line)) for line in kept)
-    if hits and words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2:
+    if hits and (sum(hits.values()) >= words or words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2):
         return max(sorted(hits), key=hits.__getitem__)
     if words < MIN_REPORT_WORDS:
         return max(sorted(hits), key=hits.__getitem__) if hits else "too-short"
