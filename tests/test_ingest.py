@@ -16,6 +16,11 @@ from servers import free_port, http_server
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
 BBC_PAGE = PAGES / "bbc-macron-tikhanovskaya.html"
+WESTERN_REPORT = (
+    "Le président français Emmanuel Macron a rencontré mardi à Vilnius l'opposante biélorusse Svetlana Tikhanovskaïa. "
+    "Il a appelé à une transition pacifique et à de nouvelles élections, a déclaré l'Élysée."
+)
+LEGACY_PAGE = f"<html><head><title>Macron in Vilnius</title></head><body><article><p>{WESTERN_REPORT}</p></article></body></html>"
 
 
 class _NewsSite(BaseHTTPRequestHandler):
@@ -27,6 +32,7 @@ class _NewsSite(BaseHTTPRequestHandler):
             "/report.txt": (200, "text/plain; charset=utf-8", "Police said 12 people were hurt on Monday.".encode()),
             "/huge.html": (200, "text/html", b"<p>" + b"x" * (MAX_PAGE_BYTES + 10) + b"</p>"),
             "/photo.jpg": (200, "image/jpeg", b"\xff\xd8\xff\xe0" + bytes(2000)),
+            "/legacy.html": (200, "text/html; charset=windows-1252", LEGACY_PAGE.encode("cp1252")),
         }
         if self.path == "/slow.html":
             time.sleep(3)
@@ -138,10 +144,35 @@ def test_folder_without_reports_is_reported(tmp_path):
         read_reports([str(tmp_path)])
 
 
-def test_latin1_report_is_decoded(tmp_path):
+def test_windows_1252_report_keeps_its_accents(tmp_path):
     report = tmp_path / "report.txt"
-    report.write_bytes("Le président Macron a rencontré Mme Tsikhanouskaya à Vilnius mardi.".encode("latin-1"))
-    assert "président" in read_reports([str(report)])[0].text
+    report.write_bytes(WESTERN_REPORT.encode("cp1252"))
+    assert read_reports([str(report)])[0].text == WESTERN_REPORT
+
+
+def test_utf16_report_with_a_byte_order_mark_is_read(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_bytes(WESTERN_REPORT.encode("utf-16"))
+    assert read_reports([str(report)])[0].text == WESTERN_REPORT
+
+
+def test_page_declaring_its_charset_in_a_meta_tag_is_decoded_by_it(tmp_path):
+    page = tmp_path / "page.html"
+    russian = "Президент Франции Эммануэль Макрон встретился во вторник в Вильнюсе со Светланой Тихановской."
+    page.write_bytes(f'<html><head><meta charset="windows-1251"></head><body><article><p>{russian}</p>'
+                     f"</article></body></html>".encode("cp1251"))
+    assert russian in read_reports([str(page)])[0].text
+
+
+def test_page_served_with_a_legacy_charset_is_decoded_by_the_header(news_site):
+    assert fetch_article(f"{news_site}/legacy.html").text == WESTERN_REPORT
+
+
+def test_undecodable_text_is_reported(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_bytes(bytes(range(0x80, 0x100)) * 20)
+    with pytest.raises(InputError, match="encoding could not be recognised"):
+        read_reports([str(report)])
 
 
 def test_public_only_fetch_refuses_local_addresses(news_site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import re
 import socket
@@ -21,6 +22,13 @@ USER_AGENT = "newsweave (+https://pypi.org/project/newsweave)"
 
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article|<div|<p[ >])", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+_READ_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
 
 
 def read_reports(paths: Sequence[str], *, timeout: float = FETCH_TIMEOUT_SECONDS) -> list[Article]:
@@ -83,14 +91,15 @@ def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, public_on
         _refuse_private_host(url)
     body, content_type = fetch_bytes(url, timeout=timeout)
     if "html" in content_type or _HTML_START.match(body):
-        return article_from_html(body, article_id=url, url=url)
+        return article_from_html(decode_text(body, where=url, declared=charset_of(content_type)), article_id=url, url=url)
     if content_type.startswith("text/"):
-        return Article(id=url, text=decode_text(body, where=url), source=_host(url), url=url)
-    raise FetchError(f"{url}: the server sent {content_type or 'an unknown type'}, not an HTML page or text")
+        return Article(id=url, text=decode_text(body, where=url, declared=charset_of(content_type)), source=_host(url), url=url)
+    shown = content_type.split(";")[0] or "an unknown type"
+    raise FetchError(f"{url}: the server sent {shown}, not an HTML page or text")
 
 
 def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_PAGE_BYTES) -> tuple[bytes, str]:
-    """Download a URL's body and content type; refuse errors, time-outs and bodies over `max_bytes`."""
+    """Download a URL's body and Content-Type header (lower-cased); refuse errors, time-outs and bodies over `max_bytes`."""
     import httpx
 
     try:
@@ -106,7 +115,7 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
                 if size > max_bytes:
                     raise FetchError(f"{url}: the page is larger than {max_bytes // 1_000_000} MB; save the article text instead")
                 chunks.append(chunk)
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            content_type = response.headers.get("content-type", "").strip().lower()
     except httpx.TimeoutException as error:
         raise FetchError(f"{url}: no answer within {timeout:g} s; check the address or try again later") from error
     except httpx.HTTPError as error:
@@ -128,20 +137,62 @@ def _refuse_private_host(url: str) -> None:
             raise FetchError(f"{url}: points to a private or local address ({ip}); only public pages are fetched here")
 
 
-def decode_text(data: bytes, *, where: str) -> str:
-    """Decode a report's bytes (UTF-8 first, else the detected encoding); refuse binary data."""
+def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
+    """Decode a report's bytes; refuse binary data.
+
+    In order: a byte-order mark, UTF-8, the charset declared by the server (`declared`) or by the
+    page itself (`<meta charset>`, `<?xml encoding>`), then charset_normalizer's guess, where
+    Windows-1252 (the web's commonest legacy encoding) wins a tie.
+    """
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            text = _decoded(data, codec)
+            if text is None:
+                raise InputError(f"{where}: the file starts as {codec.upper()} but is not valid {codec.upper()}; save it as UTF-8")
+            return text
     if b"\x00" in data[:4096]:
         raise InputError(f"{where}: this is a binary file, not a report; give text or HTML files")
+    for codec in ("utf-8", declared, _declared_charset(data)):
+        text = _decoded(data, codec)
+        if text is not None:
+            return text
+    codec = _guessed_charset(data)
+    if codec is None:
+        raise InputError(f"{where}: the text encoding could not be recognised; save the file as UTF-8")
+    return data.decode(codec)
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    return match[1] if match else None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _DECLARED_CHARSET.search(data[:4096])
+    return (match[1] or match[2]).decode("ascii") if match else None
+
+
+def _decoded(data: bytes, codec: str | None) -> str | None:
+    """The text in this codec (latin-1 and ASCII read as Windows-1252, as browsers do), or None."""
+    if not codec:
+        return None
+    codec = "cp1252" if codec.lower().replace("_", "-") in _READ_AS_WINDOWS_1252 else codec
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+        return data.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _guessed_charset(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{where}: the text encoding could not be recognised; save the file as UTF-8")
-    return str(best)
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    least_chaos = min(match.chaos for match in matches)
+    tied = [match.encoding for match in matches if match.chaos == least_chaos]
+    return "cp1252" if "cp1252" in tied else matches[0].encoding
 
 
 def parse_date(value: object) -> date | None:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError
-from .ingest import FETCH_TIMEOUT_SECONDS, MAX_PAGE_BYTES, article_from_document, article_from_html, decode_text, fetch_bytes
+from .ingest import (
+    FETCH_TIMEOUT_SECONDS, MAX_PAGE_BYTES, article_from_document, article_from_html, charset_of, decode_text, fetch_bytes,
+)
 from .models import Article
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
@@ -242,10 +244,11 @@ def _feed_entry_article(entry: Any, feed_title: str, *, skip_url: SkipUrl | None
         if skip_url is not None and skip_url(link):
             return None
         body, content_type = fetch_bytes(link, timeout=timeout)
-        if "html" in content_type or body.lstrip()[:1] == b"<":
-            article = article_from_html(body, article_id=entry_id, url=link)
+        text = decode_text(body, where=link, declared=charset_of(content_type))
+        if "html" in content_type or text.lstrip()[:1] == "<":
+            article = article_from_html(text, article_id=entry_id, url=link)
         else:
-            article = Article(id=entry_id, text=decode_text(body, where=link), url=link)
+            article = Article(id=entry_id, text=text, url=link)
     elif html:
         article = article_from_html(f"<html><body><article>{html}</article></body></html>", article_id=entry_id)
     else:
@@ -283,8 +286,8 @@ def _not_a_feed(data: bytes, parsed: Any) -> str:
     return "the feed has no entries"
 
 
-def _warc_html_payload(record: Any) -> tuple[str | None, str, bytes] | None:
-    """(URL, record id, body) of an HTML response with a 2xx status; None for any other record."""
+def _warc_html_payload(record: Any) -> tuple[str | None, str, bytes, str | None] | None:
+    """(URL, record id, body, declared charset) of an HTML response with a 2xx status; None for any other record."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
     http = record.http_headers
@@ -293,7 +296,7 @@ def _warc_html_payload(record: Any) -> tuple[str | None, str, bytes] | None:
         return None
     url = record.rec_headers.get_header("WARC-Target-URI")
     record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-    return url, record_id, record.content_stream().read(MAX_PAGE_BYTES + 1)
+    return url, record_id, record.content_stream().read(MAX_PAGE_BYTES + 1), charset_of(content_type)
 
 
 def _record_cut_short(record: Any) -> bool:
@@ -304,12 +307,13 @@ def _record_cut_short(record: Any) -> bool:
     return getattr(record.raw_stream, "limit", 0) > 0
 
 
-def _warc_item(url: str | None, record_id: str, body: bytes, *, where: str) -> SourceItem:
+def _warc_item(url: str | None, record_id: str, body: bytes, charset: str | None, *, where: str) -> SourceItem:
     if len(body) > MAX_PAGE_BYTES:
         return SourceItem(f"{where} ({url})", problem=f"the page is over the {MAX_PAGE_BYTES // 1_000_000} MB limit of one report; skipped")
     article_id = url or record_id
     try:
-        return SourceItem(where, article=article_from_html(body, article_id=article_id, url=url))
+        text = decode_text(body, where=article_id, declared=charset)
+        return SourceItem(where, article=article_from_html(text, article_id=article_id, url=url))
     except InputError as error:
         return SourceItem(f"{where} ({url})", problem=_without_prefix(str(error), article_id))
 
