@@ -155,7 +155,7 @@ def _is_link_list(lines: list[str]) -> bool:
 
 def shingle_hashes(text: str) -> np.ndarray:
     """32-bit hashes of a text's runs of `SHINGLE_WORDS` words (lower-cased), without repeats."""
-    words = np.fromiter((zlib.crc32(w.lower().encode("utf-8")) for w in _WORD.findall(text)), dtype=np.uint64)
+    words = np.fromiter(map(zlib.crc32, map(str.encode, _WORD.findall(text.lower()))), dtype=np.uint64)
     if len(words) == 0:
         return words
     width = min(SHINGLE_WORDS, len(words))
