@@ -64,6 +64,17 @@ def test_wire_copy_is_a_carrier_of_its_origin(store, seeds_dir):
     assert "wire-copy" in [a.id for a in store.story_articles(origin_story)]
 
 
+def test_wire_copy_in_the_same_batch_as_its_origin_joins_its_story_and_the_store_reopens(tmp_path, seeds_dir):
+    first, second, _ = read_reports([str(seeds_dir)])
+    copy = Article(id="wire-copy", text=first.text + "\nDistributed by a wire agency.", source="carrier.example")
+    with Store(tmp_path / "news.db") as store:
+        origin, _, carried = store.add_articles([first, second, copy])
+        assert carried.duplicate_of == first.id and carried.story_id == origin.story_id is not None
+    with Store(tmp_path / "news.db") as reopened:
+        assert reopened.carriers(first.id) == ["wire-copy"]
+        assert sum(story.articles for story in reopened.stories()) == 3
+
+
 def test_story_version_changes_when_a_story_gains_a_report(store, seeds_dir):
     first, second, third = read_reports([str(seeds_dir)])
     [result] = store.add_articles([first])

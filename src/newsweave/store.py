@@ -284,28 +284,28 @@ class Store:
 
     def _group_and_insert(self, pending: list, results: list, seen: date) -> None:
         origins: list[tuple[int, Article, str, str, str, np.ndarray]] = []
+        copies: list[tuple[int, Article, str, str, str, str]] = []
         for slot, article, article_id, text, fingerprint in pending:
             signature = self._duplicates.signature(text)
             origin = self._duplicates.origin_of(signature)
             if origin is not None:
-                story_id = self._story_of(origin)
-                self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, duplicate_of=origin)
-                self._touch_story(story_id, article, text, seen)
-                results[slot] = AddResult(article_id, story_id, duplicate_of=origin)
+                copies.append((slot, article, article_id, text, fingerprint, origin))
                 continue
             self._duplicates.add(article_id, signature)
             origins.append((slot, article, article_id, text, fingerprint, signature))
-            self._pending_story[article_id] = ""  # grouped below; copies later in this batch find it
         reports = [GroupInput(a_id, _group_text(article, text), article.published, seen) for _, article, a_id, text, _, _ in origins]
         story_ids = self._grouper.assign(reports)
         for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids):
-            self._pending_story[article_id] = story_id
             self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, minhash=signature)
             self._touch_story(story_id, article, text, seen)
             results[slot] = AddResult(article_id, story_id)
+        for slot, article, article_id, text, fingerprint, origin in copies:  # after their origins, which may be in this batch
+            story_id = self._story_of(origin)
+            self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, duplicate_of=origin)
+            self._touch_story(story_id, article, text, seen)
+            results[slot] = AddResult(article_id, story_id, duplicate_of=origin)
         for _, members in self._grouper.pop_closed():
             self._duplicates.remove(members)
-        self._pending_story.clear()
 
     def _known(self, article: Article, batch_urls: dict[str, str]) -> AddResult | None:
         if not article.url:
@@ -328,8 +328,6 @@ class Store:
         return row[0] if row else None
 
     def _story_of(self, article_id: str) -> str | None:
-        if self._pending_story.get(article_id):
-            return self._pending_story[article_id]
         row = self._db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
@@ -376,7 +374,6 @@ class Store:
             self._counted_seq = int(saved[0])
         self._grouper = StoryGrouper(weights=weights)
         self._duplicates = NearDuplicateIndex()
-        self._pending_story: dict[str, str] = {}
         self._new_since_save = 0
         self._last_seq = self._counted_seq
         self._catch_up_counts()

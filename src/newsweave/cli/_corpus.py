@@ -100,7 +100,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         counts = store.counts()
     print(
         f"newsweave: {tally['read']} reports read: {tally['added']} stored ({tally['duplicates']} copies of another report, "
-        f"{tally['dropped']} not news reports), {tally['known']} already stored; {tally['skipped']} pages skipped. "
+        f"{tally['dropped']} not news reports), {tally['known']} already stored (same URL or same text); {tally['skipped']} pages skipped. "
         f"The store {store.path} holds {counts['articles']} reports in {counts['stories']} stories.",
         file=sys.stderr,
     )
