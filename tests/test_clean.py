@@ -60,8 +60,20 @@ def test_furniture_seen_across_the_dev_set_is_recognised():
         "Click to email this to a friend (Opens in new window)",
         "Most Popular Stories Most Popular Stories More>>",
         "You must enter the characters with black color that stand out from the other characters",
+        "Embed Teen Invents Gadgets to Aid Alzheimer's Patients 2:14 autoplay autoplay Copy this code to your website or blog.",
+        "Share Tweet 7.6k shares on Facebook shares on Facebook",
     ]
     assert [line for line in furniture if not is_furniture(line)] == []
+
+
+def test_video_player_controls_before_a_caption_are_cut_off():
+    cleaned = clean_text(
+        "CLOSE Skip in Skip x Embed x Share Late Wednesday afternoon, President Barack Obama spoke with our station.\n"
+        "CLOSE Bone-chilling cold gripped much of the U.S. as 2018 began."
+    )
+    assert cleaned.text == ("Late Wednesday afternoon, President Barack Obama spoke with our station.\n"
+                            "Bone-chilling cold gripped much of the U.S. as 2018 began.")
+    assert cleaned.removed == ["CLOSE Skip in Skip x Embed x Share", "CLOSE"]
 
 
 def test_news_sentences_are_not_furniture():

@@ -70,6 +70,8 @@ _FURNITURE_ANYWHERE = [
     ("terms of", r"\bterms of (?:use|service)\b.{0,80}\b(?:accept|agree|consent|use)\b"),
     ("new window", r"\(opens in (?:a )?new window\)"),
     ("characters", r"\benter the characters\b"),
+    ("autoplay", r"\bautoplay autoplay\b|\bcopy this code to your website\b"),
+    ("shares on", r"\bshares on (?:facebook|twitter)\b"),
 ]
 FURNITURE_ANYWHERE = [(keyword, re.compile(rule, re.IGNORECASE)) for keyword, rule in _FURNITURE_ANYWHERE]
 
@@ -79,6 +81,8 @@ _TRAILING_FOOTER = re.compile(
     r"(?<=[.!?\"”])\s*read (?:the )?(?:full |original )?(?:article|story)(?: here)?\.?\s*$",
     re.IGNORECASE,
 )
+# A video player's controls that some outlets leave at the start of a caption or paragraph: cut them off.
+_LEADING_PLAYER_CONTROLS = re.compile(r"^(?:(?:CLOSE|Skip in Skip x Embed x Share)\s+)+(?=\S)")
 _FURNITURE_LINE_MAX = 300
 """Longer lines are paragraphs of news; their furniture is found sentence by sentence in `analyze`."""
 _FOOTER_REACH = 400
@@ -111,6 +115,10 @@ def clean_text(raw: str) -> CleanedText:
         if len(line) <= _FURNITURE_LINE_MAX and is_furniture(line):
             removed.append(line)
             continue
+        controls = _LEADING_PLAYER_CONTROLS.match(line)
+        if controls:
+            removed.append(controls[0].strip())
+            line = line[controls.end():]
         line, footer = _cut_trailing_footer(line)
         if footer:
             removed.append(footer)
