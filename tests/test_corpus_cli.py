@@ -36,6 +36,7 @@ def test_ingest_then_stories_then_brief_of_a_story(tmp_path, seeds_dir, dev_clus
     assert main(["brief", "--db", str(db), "--story", seed_story["id"], "--format", "json", "--out", str(out), "--summary-only"]) == 0
     brief = json.loads(out.read_text())
     assert brief["id"] == seed_story["id"] and len(brief["sources"]) == 3 and brief["summary"]
+    assert brief["title"] == seed_story["title"]  # the page and the list name a story alike
 
 
 def test_second_ingest_of_the_same_sources_adds_nothing(tmp_path, seeds_dir, capsys):

@@ -56,6 +56,11 @@ def test_story_brief_follows_the_contract_and_grows_with_the_story(seed_story: d
     assert all(item["citations"] for item in three["summary"])
 
 
+def test_story_brief_is_named_as_the_list_of_stories_names_it(client: TestClient, seed_story: dict) -> None:
+    listed = next(s for s in client.get("/api/stories").json()["stories"] if s["id"] == seed_story["id"])
+    assert seed_story["three"]["title"] == listed["title"]
+
+
 def test_every_citation_carries_the_sentence_of_its_source(seed_story: dict, seeds_dir: Path) -> None:
     texts = [a["text"] for a in seed_articles(seeds_dir)]
     for item in seed_story["three"]["summary"]:

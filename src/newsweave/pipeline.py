@@ -22,11 +22,13 @@ def make_brief(
     max_words: int = DEFAULT_MAX_WORDS,
     full_analysis: bool = True,
     min_sources: int = 2,
+    title: str | None = None,
 ) -> Brief:
     """Turn reports of one event into a Brief; `full_analysis=False` fills only the summary.
 
     A brief compares reports, so fewer than `min_sources` reports with text is refused; batch
-    callers pass 1 to accept stories that only one outlet covered.
+    callers pass 1 to accept stories that only one outlet covered. A stored story passes its
+    `title`, so its brief is named as the list of stories names it.
     """
     if max_words < 1:
         raise InputError(f"--max-words must be a positive number of words, not {max_words}")
@@ -44,7 +46,7 @@ def make_brief(
     chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
     brief = Brief(
         id=story_id or _story_id(articles),
-        title=_title(articles, [c.sentence.text for c in chosen]),
+        title=title or _title(articles, [c.sentence.text for c in chosen]),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
         summary=[_summary_entry(c) for c in chosen],
     )

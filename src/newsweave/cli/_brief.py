@@ -68,7 +68,9 @@ def run_story(args: argparse.Namespace) -> int:
 
     with open_store(args.db, must_exist=True) as store:
         articles = store.story_origins(args.story)
-    brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only)
+        title = store.story(args.story).title
+    brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only,
+                       title=title)
     write_output(render(brief, args.format), args.out)
     return 0
 

@@ -54,7 +54,7 @@ class BriefCache:
 def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     """Compute the Brief JSON of a stored story from its reports (copies of another report left out)."""
     articles = store.story_origins(story_id) or store.story_articles(story_id)
-    brief = make_brief(articles, story_id=story_id, min_sources=1).to_dict()
+    brief = make_brief(articles, story_id=story_id, min_sources=1, title=store.story(story_id).title).to_dict()
     if len(brief["sources"]) < 2:
         brief["note"] = SINGLE_REPORT_NOTE
     return brief
