@@ -66,6 +66,17 @@ def test_html_page_gives_main_text_title_date_and_site_name():
     assert "Podcasts" not in article.text
 
 
+def test_a_year_named_in_the_text_of_an_undated_page_is_not_its_date(tmp_path):
+    page = tmp_path / "page.html"
+    paragraphs = "".join(f"<p>{line}</p>" for line in [
+        "Lukashenko has ruled Belarus since 1994 and claimed a sixth term in the August election.",
+        "Opposition leader Sviatlana Tsikhanouskaya left the country for Lithuania after the vote.",
+        "Protests against the result have drawn tens of thousands of people every weekend since 2020 began to end.",
+    ])
+    page.write_text(f"<html><head><title>Belarus</title></head><body><article>{paragraphs}</article></body></html>")
+    assert read_reports([str(page)])[0].published is None
+
+
 def test_html_page_furniture_never_reaches_the_brief():
     from newsweave import make_brief
 

@@ -68,7 +68,12 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     """Extract the main text, title, date and site name of an HTML page with trafilatura."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    from trafilatura.settings import set_date_params
+
+    # Dates only from the page's markup (meta tags, <time>, the URL): searching the text for them
+    # turns a year named in the article into a publication date of 1 January.
+    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                            date_extraction_params=set_date_params(extensive=False))
     if extracted is None or not (extracted.text or "").strip():
         raise InputError(f"{article_id}: no article text could be extracted from this HTML page")
     return Article(
