@@ -120,3 +120,16 @@ def test_batch_input_that_does_not_exist_exits_2(tmp_path, capsys):
 def test_batch_without_out_exits_2(tmp_path, capsys):
     assert main(["brief", "--batch", str(tmp_path / "in.jsonl")]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path, dev_clusters):
+    batch = tmp_path / "stories.jsonl"
+    batch.write_text("".join(json.dumps({**c, "id": f"{c['id']}-{n}"}) + "\n" for n in range(8) for c in dev_clusters))
+    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
+               "brief", "--batch", str(batch), "--out", "/dev/stdout", "--summary-only", "--jobs", "1", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert json.loads(process.stdout.readline())["summary"]
+    process.stdout.close()  # as `| head -1` does; the rest (far over a pipe's buffer) has nowhere to go
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141
+    assert "Traceback" not in stderr and "Error" not in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,8 @@ from .._errors import NewsweaveError
 from . import _brief, _corpus, _serve
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
 _COMMAND_MODULES = [_brief, _corpus, _serve]
 
 
@@ -38,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsweave: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output (`| head`) has gone: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":
