@@ -61,6 +61,16 @@ def test_time_window_keeps_an_old_story_from_taking_a_new_event(dev_clusters):
     assert much_later != early
 
 
+def test_a_steady_flow_of_reports_does_not_keep_a_story_open_past_its_span(dev_clusters):
+    text = _stream(dev_clusters)[0][0].text
+    start = date(2021, 3, 1)
+    grouper = StoryGrouper(window_days=3, max_span_days=7)
+    stories = [grouper.assign([GroupInput(f"r{day}", f"{text} Day {day}.", start + timedelta(days=day))])[0]
+               for day in range(0, 12, 2)]
+    assert len(set(stories[:4])) == 1  # days 0-6: each within 3 days of the last, within 7 of the first
+    assert stories[4] != stories[0]  # day 8: a new story, though only 2 days after the last report
+
+
 def test_closed_stories_are_freed(dev_clusters):
     reports, _ = _stream(dev_clusters)
     grouper = StoryGrouper(window_days=2)

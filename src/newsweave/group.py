@@ -4,10 +4,10 @@ Reports are TF-IDF vectors (hashed terms, so the vocabulary never has to be know
 document frequencies are counted as the stream goes). A story is the sum of its reports' vectors;
 a report joins the open story whose centroid is most similar, if that similarity reaches
 `StoryGrouper.join_threshold`, else it starts a story. A report joins only a story within
-`window_days` of it: by publication date when both have one, else by the day the report arrived.
-A story closes when the stream has moved `window_days` past its last report, by either clock
-(or when more than `max_open` stories are open): a closed story takes no new reports and its
-vectors are freed, so memory follows the open stories only.
+`window_days` of it and within `max_span_days` of the story's first report: by publication date
+when both have one, else by the day the report arrived. A story closes when the stream has moved
+past both limits, by either clock (or when more than `max_open` stories are open): a closed story
+takes no new reports and its vectors are freed, so memory follows the open stories only.
 
 Similarities are computed a batch at a time with sparse matrix products, but decided report by
 report in input order, so the result is the same for the same input order.
@@ -33,6 +33,9 @@ NAME_WEIGHT = 2
 """Capitalised names (people, places, organisations) count this many times more than other words."""
 WINDOW_DAYS = 3
 """A story takes reports dated up to this many days before its first or after its last report."""
+MAX_SPAN_DAYS = 7
+"""... and never more than this many days after its first: a story kept alive by a steady flow of
+reports on one subject would otherwise slide along with it and take in every new event of it."""
 MAX_OPEN_STORIES = 5000
 """At most this many stories stay open (the least recently joined close first)."""
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -57,6 +60,7 @@ class _OpenStory:
     norm_squared: float = 0.0
     members: list[str] = field(default_factory=list)
     touched: int = 0
+    first_arrival: date | None = None
     last_arrival: date | None = None
 
 
@@ -108,12 +112,14 @@ class StoryGrouper:
         join_threshold: float = JOIN_THRESHOLD,
         dated_join_threshold: float = DATED_JOIN_THRESHOLD,
         window_days: int = WINDOW_DAYS,
+        max_span_days: int = MAX_SPAN_DAYS,
         max_open: int = MAX_OPEN_STORIES,
     ) -> None:
         self.weights = weights or TermWeights()
         self.join_threshold = join_threshold
         self.dated_join_threshold = dated_join_threshold
         self.window_days = window_days
+        self.max_span_days = max_span_days
         self.max_open = max_open
         self.stream_date: date | None = None
         self.stream_arrival: date | None = None
@@ -208,23 +214,31 @@ class StoryGrouper:
             story.last = max(story.last or report.published, report.published)
             self.stream_date = max(self.stream_date or report.published, report.published)
         if report.arrived is not None:
+            story.first_arrival = min(story.first_arrival or report.arrived, report.arrived)
             story.last_arrival = max(story.last_arrival or report.arrived, report.arrived)
             self.stream_arrival = max(self.stream_arrival or report.arrived, report.arrived)
 
     def _in_window(self, story: _OpenStory, report: GroupInput) -> bool:
         """Dates are compared when both sides have them; else arrival days; else nothing keeps the report out."""
         if report.published is not None and story.first is not None and story.last is not None:
-            return (story.first - report.published).days <= self.window_days and (
-                report.published - story.last).days <= self.window_days
-        if report.arrived is not None and story.last_arrival is not None:
-            return (report.arrived - story.last_arrival).days <= self.window_days
+            return self._fits(report.published, story.first, story.last)
+        if report.arrived is not None and story.first_arrival is not None and story.last_arrival is not None:
+            return self._fits(report.arrived, story.first_arrival, story.last_arrival)
         return True
 
+    def _fits(self, day: date, first: date, last: date) -> bool:
+        return (first - day).days <= self.window_days and (day - last).days <= self.window_days and (
+            day - first).days <= self.max_span_days
+
     def _is_stale(self, story: _OpenStory) -> bool:
-        by_date = self.stream_date and story.last and (self.stream_date - story.last).days > self.window_days
+        by_date = self.stream_date and story.last and self._past(self.stream_date, story.first, story.last)
         by_arrival = (self.stream_arrival and story.last_arrival
-                      and (self.stream_arrival - story.last_arrival).days > self.window_days)
+                      and self._past(self.stream_arrival, story.first_arrival, story.last_arrival))
         return bool(by_date or by_arrival)
+
+    def _past(self, today: date, first: date, last: date) -> bool:
+        """Whether a stream that has reached `today` can bring this story no more reports."""
+        return (today - last).days > self.window_days or (today - first).days > self.max_span_days
 
     def _close_stale(self) -> None:
         stale = {s.id for s in self._stories.values() if self._is_stale(s)}
