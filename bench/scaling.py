@@ -73,10 +73,12 @@ def measure(dev: Path, size: int) -> dict:
         seconds = time.perf_counter() - start
         counts = store.counts()
         open_stories = store._grouper.open_stories
+        largest = store._db.execute(
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL GROUP BY story_id)").fetchone()[0]
         store.close()
     return {
         "articles": size, "seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "stories": counts["stories"], "open": open_stories, "duplicates": counts["duplicates"], "dropped": counts["dropped"],
+        "stories": counts["stories"], "largest": largest, "open": open_stories, "duplicates": counts["duplicates"], "dropped": counts["dropped"],
         "days": (last_day - first_day).days,
     }
 
@@ -91,13 +93,14 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.dev, args.one)))
         return
-    print("| articles | days spanned | stories | open at end | carriers | not articles | time (s) | articles/s | us/article | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| articles | days spanned | stories | largest story | open at end | carriers | not articles | time (s) | articles/s | "
+          "us/article | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         output = subprocess.run([sys.executable, __file__, "--one", str(size), "--dev", str(args.dev)],
                                 capture_output=True, text=True, check=True).stdout
         r = json.loads(output.strip().splitlines()[-1])
-        print(f"| {r['articles']} | {r['days']} | {r['stories']} | {r['open']} | {r['duplicates']} | {r['dropped']} | "
+        print(f"| {r['articles']} | {r['days']} | {r['stories']} | {r['largest']} | {r['open']} | {r['duplicates']} | {r['dropped']} | "
               f"{r['seconds']:.1f} | {r['articles'] / r['seconds']:.0f} | {1e6 * r['seconds'] / r['articles']:.0f} | "
               f"{r['peak_mb']:.0f} |", flush=True)
 
