@@ -175,6 +175,13 @@ def test_page_declaring_its_charset_in_a_meta_tag_is_decoded_by_it(tmp_path):
     assert russian in read_reports([str(page)])[0].text
 
 
+def test_page_wrongly_declaring_utf16_is_not_read_as_utf16(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(f'<html><head><meta charset="utf-16"></head><body><article><p>{WESTERN_REPORT}</p>'
+                     f"</article></body></html>".encode("cp1252"))
+    assert read_reports([str(page)])[0].text == WESTERN_REPORT
+
+
 def test_page_served_with_a_legacy_charset_is_decoded_by_the_header(news_site):
     assert fetch_article(f"{news_site}/legacy.html").text == WESTERN_REPORT
 

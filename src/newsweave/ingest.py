@@ -158,6 +158,8 @@ def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
     if b"\x00" in data[:4096]:
         raise InputError(f"{where}: this is a binary file, not a report; give text or HTML files")
     for codec in ("utf-8", declared, _declared_charset(data)):
+        if codec and codec.lower().startswith(("utf-16", "utf16", "utf-32", "utf32")):
+            continue  # text without NUL bytes is not UTF-16 or UTF-32, whatever it declares (browsers read it as UTF-8)
         text = _decoded(data, codec)
         if text is not None:
             return text
