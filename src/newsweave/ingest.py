@@ -28,7 +28,8 @@ _BYTE_ORDER_MARKS = (
 )
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
-_READ_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
+_READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
+"""Declared charsets that browsers read as Windows-1252 (names as `codecs.lookup` gives them)."""
 
 
 def read_reports(paths: Sequence[str], *, timeout: float = FETCH_TIMEOUT_SECONDS) -> list[Article]:
@@ -157,9 +158,7 @@ def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
             return text
     if b"\x00" in data[:4096]:
         raise InputError(f"{where}: this is a binary file, not a report; give text or HTML files")
-    for codec in ("utf-8", declared, _declared_charset(data)):
-        if codec and codec.lower().startswith(("utf-16", "utf16", "utf-32", "utf32")):
-            continue  # text without NUL bytes is not UTF-16 or UTF-32, whatever it declares (browsers read it as UTF-8)
+    for codec in ("utf-8", _usable_declaration(declared), _usable_declaration(_declared_charset(data))):
         text = _decoded(data, codec)
         if text is not None:
             return text
@@ -180,11 +179,22 @@ def _declared_charset(data: bytes) -> str | None:
     return (match[1] or match[2]).decode("ascii") if match else None
 
 
+def _usable_declaration(charset: str | None) -> str | None:
+    """The codec to read a declared charset with, as browsers do; None for an unknown name or a
+    UTF-16/32 declaration (the text has no NUL bytes by now, so it is neither)."""
+    try:
+        codec = codecs.lookup(charset).name if charset else None
+    except LookupError:
+        return None
+    if codec is None or codec.startswith(("utf-16", "utf-32")):
+        return None
+    return "cp1252" if codec in _READ_AS_WINDOWS_1252 else codec
+
+
 def _decoded(data: bytes, codec: str | None) -> str | None:
-    """The text in this codec (latin-1 and ASCII read as Windows-1252, as browsers do), or None."""
+    """The text in this codec, or None when there is none, it is not a text codec, or the bytes are not in it."""
     if not codec:
         return None
-    codec = "cp1252" if codec.lower().replace("_", "-") in _READ_AS_WINDOWS_1252 else codec
     try:
         return data.decode(codec)
     except (LookupError, UnicodeDecodeError):
