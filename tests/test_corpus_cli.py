@@ -66,6 +66,15 @@ def test_unknown_story_and_missing_store_are_errors_not_tracebacks(tmp_path, see
     assert "newsweave stories" in capsys.readouterr().err
 
 
+def test_a_file_that_is_not_a_store_is_refused_naming_the_db_flag(tmp_path, capsys):
+    not_a_store = tmp_path / "notes.db"
+    not_a_store.write_text("shopping list: bread, milk\n" * 100)
+    assert main(["stories", "--db", str(not_a_store)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsweave: error: {not_a_store}: cannot be opened as a newsweave store")
+    assert err.rstrip().endswith("(--db)")
+
+
 def test_cluster_gives_every_id_once_and_null_for_non_articles(tmp_path, dev_clusters):
     records = _dev_records(dev_clusters)
     stream = tmp_path / "stream.jsonl"

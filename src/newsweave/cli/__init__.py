@@ -14,6 +14,8 @@ EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
 _COMMAND_MODULES = [_brief, _corpus, _serve]
+OPTION_FLAGS = {"max_words": "--max-words", "db_path": "--db"}
+"""The flag that sets each library option an error can name (`NewsweaveError.option`)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except NewsweaveError as error:
-        print(f"newsweave: error: {error}", file=sys.stderr)
+        print(f"newsweave: error: {error_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("newsweave: interrupted", file=sys.stderr)
@@ -46,5 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def error_message(error: NewsweaveError) -> str:
+    """The error as the command line shows it: where, what, and the flag of the option at fault."""
+    flag = OPTION_FLAGS.get(error.option or "")
+    return f"{error} ({flag})" if flag else str(error)

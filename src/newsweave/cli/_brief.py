@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .._errors import InputError
+from .._errors import InputError, NotFoundError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
 from ..pipeline import make_brief
@@ -67,7 +67,10 @@ def run_story(args: argparse.Namespace) -> int:
     from ._corpus import open_store
 
     with open_store(args.db, must_exist=True) as store:
-        articles = store.story_origins(args.story)
+        try:
+            articles = store.story_origins(args.story)
+        except NotFoundError as error:
+            raise error.with_hint("`newsweave stories` lists the stored ones") from None
         title = store.story(args.story).title
     brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only,
                        title=title)
@@ -101,9 +104,9 @@ def _count_lines(path: str) -> int:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if line.strip())
     except FileNotFoundError as error:
-        raise InputError(f"{path}: no such file") from error
+        raise InputError("no such file", where=path) from error
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+        raise InputError(f"cannot be read ({error.strerror})", where=path) from error
 
 
 def _positive_int(value: str) -> int:

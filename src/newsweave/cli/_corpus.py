@@ -194,7 +194,7 @@ def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
     try:
         lines = path.read_bytes().splitlines()
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+        raise InputError(f"cannot be read ({error.strerror or error})", where=str(path)) from error
     ids: list[str] = []
     articles: list[Article] = []
     skipped = 0

@@ -17,7 +17,7 @@ def write_output(text: str, out: str | None) -> None:
     try:
         Path(out).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{out}: cannot be written ({error.strerror}); choose another --out path") from error
+        raise _cannot_write(out, error) from error
 
 
 def open_output(out: str) -> IO[str]:
@@ -25,7 +25,11 @@ def open_output(out: str) -> IO[str]:
     try:
         return open(out, "w", encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{out}: cannot be written ({error.strerror}); choose another --out path") from error
+        raise _cannot_write(out, error) from error
+
+
+def _cannot_write(out: str, error: OSError) -> InputError:
+    return InputError(f"cannot be written ({error.strerror}); choose another --out path", where=out)
 
 
 def progress(iterable: Any, *, quiet: bool, total: int | None = None, unit: str = "item", desc: str = "") -> Any:
