@@ -13,6 +13,7 @@ import time
 from corpus_files import write_jsonl
 from newsweave.cli import main
 from newsweave.ingest import read_reports
+from newsweave.service._schemas import StoryOut
 
 
 def _dev_records(dev_clusters: list[dict]) -> list[dict]:
@@ -29,6 +30,7 @@ def test_ingest_then_stories_then_brief_of_a_story(tmp_path, seeds_dir, dev_clus
     assert main(["stories", "--db", str(db), "--format", "json", "--limit", "100"]) == 0
     stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     seed_story = next(s for s in stories if s["articles"] == 3 and s["sources"] == 3)
+    assert list(seed_story) == list(StoryOut.model_fields)  # a line of the service's story list
     assert main(["stories", "--db", str(db)]) == 0
     table = capsys.readouterr().out
     assert table.splitlines()[0].split()[:3] == ["story", "title", "articles"] and seed_story["id"] in table

