@@ -92,11 +92,12 @@ def get_story(story_id: str, state: State) -> JSONResponse:
     return JSONResponse(state.briefs.brief(story_id))
 
 
-def post_brief(batch: BriefRequest) -> JSONResponse:
+def post_brief(batch: BriefRequest, state: State) -> JSONResponse:
     """The Brief of the documents given, computed now and stored nowhere."""
     documents = [d if isinstance(d, str) else d.model_dump(exclude_none=True) for d in batch.documents]
     articles = articles_from_documents(documents)
-    brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
+    with state.pipeline_lock:
+        brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
     return JSONResponse(brief.to_dict())
 
 
