@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
+
+import pytest
 
 from corpus_files import write_jsonl
 from newsweave.cli import main
@@ -93,7 +93,8 @@ def test_cluster_gives_every_id_once_and_null_for_non_articles(tmp_path, dev_clu
     assert (tmp_path / "again.jsonl").read_text() == out.read_text()
 
 
-def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_path, dev_clusters):
+@pytest.mark.slow
+def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_path, dev_clusters, newsweave_command):
     records = []
     for copy in range(12):  # a long stream: the dev slice many times over, each copy a distinct report
         for record in _dev_records(dev_clusters):
@@ -103,8 +104,8 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
     dump = tmp_path / "long.jsonl"
     write_jsonl(dump, records)
     db = tmp_path / "news.db"
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())", "ingest", str(dump), "--db", str(db), "--quiet", "--batch-size", "10"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    command = [*newsweave_command, "ingest", str(dump), "--db", str(db), "--quiet", "--batch-size", "10"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -124,7 +125,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
 
-    rerun = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    rerun = subprocess.run(command, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{killed_at} already stored" in rerun.stderr
     connection = sqlite3.connect(db)
