@@ -7,10 +7,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from .._errors import NewsweaveError
 from . import _brief, _corpus, _serve
+from ._output import EXIT_BAD_INPUT
 
-EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT."""
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
 _COMMAND_MODULES = [_brief, _corpus, _serve]
@@ -20,8 +23,6 @@ OPTION_FLAGS = {"max_words": "--max-words", "db_path": "--db"}
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from .. import __version__
-
     parser = argparse.ArgumentParser(
         prog="newsweave", description="Many news reports of one event in, one cited brief out."
     )
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("newsweave: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of our output (`| head`) has gone: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE

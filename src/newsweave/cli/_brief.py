@@ -12,9 +12,7 @@ from ..ingest import read_reports
 from ..pipeline import make_brief
 from ..render import FORMATS, render
 from ..summarize import DEFAULT_MAX_WORDS
-from ._output import open_output, progress, write_output
-
-EXIT_SKIPPED = 2
+from ._output import EXIT_BAD_INPUT, open_output, progress, write_output
 
 
 def add_parser(commands: Any) -> None:
@@ -95,7 +93,7 @@ def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool, j
             sink.flush()
     if skipped:
         print(f"newsweave: {skipped} of {total} lines skipped; the others are in {out}", file=sys.stderr)
-        return EXIT_SKIPPED
+        return EXIT_BAD_INPUT
     return 0
 
 

@@ -8,6 +8,9 @@ from typing import IO, Any
 
 from .._errors import InputError
 
+EXIT_BAD_INPUT = 2
+"""The exit code of bad input, also when some items were skipped and the good ones written."""
+
 
 def write_output(text: str, out: str | None) -> None:
     """Write `text` to the file `out`, or to stdout when `out` is None or '-'."""
