@@ -8,7 +8,8 @@ from importlib.metadata import version
 
 import pytest
 
-from newsweave.cli import main
+from newsweave import InputError
+from newsweave.cli import error_message, main
 
 BRIEF_FIELDS = {"id", "title", "sources", "summary", "entities", "claims", "disagreements", "quotes", "timeline"}
 
@@ -78,6 +79,12 @@ def test_empty_or_binary_file_exits_2(tmp_path, seeds_dir, capsys, content, mess
     bad.write_bytes(content)
     assert main(["brief", str(bad), str(seeds_dir / "000_eb8db19fe92c484b.txt")]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_error_about_a_library_option_is_shown_with_its_flag():
+    error = InputError("max_words must be a positive number of words, not 0", option="max_words")
+    assert error_message(error) == "max_words must be a positive number of words, not 0 (--max-words)"
+    assert error_message(InputError("the file is empty", where="a.txt")) == "a.txt: the file is empty"
 
 
 def test_no_paths_at_all_exits_2(capsys):
