@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from servers import NEWSWEAVE_COMMAND
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "belarus-2020-09"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -17,6 +19,12 @@ DEV_SLICE = FIXTURES / "multinews-dev-12.jsonl"
 def seeds_dir() -> Path:
     """The three seed reports of 29 Sept 2020 (Macron meets Tikhanovskaya), as bundled in examples/."""
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def newsweave_command() -> list[str]:
+    """The `newsweave` command line to run in a subprocess (`python -m newsweave` of this interpreter)."""
+    return list(NEWSWEAVE_COMMAND)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 
 SEED_SOURCES = ("RFE/RL", "Belsat", "Euronews")
+NEWSWEAVE_COMMAND = (sys.executable, "-m", "newsweave")
+"""The command line as a subprocess runs it: this interpreter, so this checkout's newsweave."""
 SERVER_START_SECONDS = 60
 
 
@@ -51,8 +53,7 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 def running_service(db_path: Path, *extra: str) -> Iterator[str]:
     """Run `newsweave serve` (real uvicorn) on a free 127.0.0.1 port; yield its base URL; stop it after."""
     port = free_port()
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
-               "serve", "--db", str(db_path), "--port", str(port), *extra]
+    command = [*NEWSWEAVE_COMMAND, "serve", "--db", str(db_path), "--port", str(port), *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

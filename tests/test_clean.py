@@ -30,8 +30,9 @@ def test_leading_date_line_becomes_the_publication_date_and_leaves_the_text(seed
 
 
 def test_date_line_that_is_not_a_real_date_is_kept_as_text():
-    cleaned = clean_text("date 2020-13-45 Something happened in the city on Monday.")
-    assert cleaned.published is None
+    line = "date 2020-13-45 Something happened in the city on Monday."
+    cleaned = clean_text(line)
+    assert (cleaned.text, cleaned.published, cleaned.removed) == (line, None, [])
 
 
 def test_furniture_seen_across_the_dev_set_is_recognised():

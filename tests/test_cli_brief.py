@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from importlib.metadata import version
 
 import pytest
 
-from newsweave.cli import main
+from newsweave import InputError
+from newsweave.cli import error_message, main
 
 BRIEF_FIELDS = {"id", "title", "sources", "summary", "entities", "claims", "disagreements", "quotes", "timeline"}
-
-
-def _newsweave(*args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 def test_markdown_brief_of_the_bundled_example(seeds_dir, capsys):
@@ -51,15 +47,24 @@ def test_max_words_is_honoured(seeds_dir, capsys):
     assert sum(len(s["text"].split()) for s in brief["summary"]) <= 30
 
 
-def test_missing_path_exits_2_without_traceback(tmp_path):
-    result = _newsweave("brief", str(tmp_path / "nowhere"))
+def _run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_python_dash_m_newsweave_is_the_command_line_with_the_installed_version(newsweave_command):
+    result = _run([*newsweave_command, "--version"])
+    assert (result.returncode, result.stdout) == (0, f"newsweave {version('newsweave')}\n")
+
+
+def test_missing_path_exits_2_without_traceback(tmp_path, newsweave_command):
+    result = _run([*newsweave_command, "brief", str(tmp_path / "nowhere")])
     assert result.returncode == 2
     assert "no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_single_report_says_there_is_one_source(seeds_dir):
-    result = _newsweave("brief", str(seeds_dir / "000_eb8db19fe92c484b.txt"))
+def test_single_report_says_there_is_one_source(seeds_dir, newsweave_command):
+    result = _run([*newsweave_command, "brief", str(seeds_dir / "000_eb8db19fe92c484b.txt")])
     assert result.returncode == 2
     assert "one source" in result.stderr
     assert "Traceback" not in result.stderr
@@ -74,6 +79,12 @@ def test_empty_or_binary_file_exits_2(tmp_path, seeds_dir, capsys, content, mess
     bad.write_bytes(content)
     assert main(["brief", str(bad), str(seeds_dir / "000_eb8db19fe92c484b.txt")]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_error_about_a_library_option_is_shown_with_its_flag():
+    error = InputError("max_words must be a positive number of words, not 0", option="max_words")
+    assert error_message(error) == "max_words must be a positive number of words, not 0 (--max-words)"
+    assert error_message(InputError("the file is empty", where="a.txt")) == "a.txt: the file is empty"
 
 
 def test_no_paths_at_all_exits_2(capsys):
@@ -122,10 +133,11 @@ def test_batch_without_out_exits_2(tmp_path, capsys):
     assert "--out" in capsys.readouterr().err
 
 
-def test_output_cut_short_by_its_reader_ends_quietly(tmp_path, dev_clusters):
+@pytest.mark.slow
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path, dev_clusters, newsweave_command):
     batch = tmp_path / "stories.jsonl"
     batch.write_text("".join(json.dumps({**c, "id": f"{c['id']}-{n}"}) + "\n" for n in range(8) for c in dev_clusters))
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())",
+    command = [*newsweave_command,
                "brief", "--batch", str(batch), "--out", "/dev/stdout", "--summary-only", "--jobs", "1", "--quiet"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert json.loads(process.stdout.readline())["summary"]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
+
+import pytest
 
 from corpus_files import write_jsonl
 from newsweave.cli import main
 from newsweave.ingest import read_reports
+from newsweave.service._schemas import StoryOut
 
 
 def _dev_records(dev_clusters: list[dict]) -> list[dict]:
@@ -29,6 +30,7 @@ def test_ingest_then_stories_then_brief_of_a_story(tmp_path, seeds_dir, dev_clus
     assert main(["stories", "--db", str(db), "--format", "json", "--limit", "100"]) == 0
     stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     seed_story = next(s for s in stories if s["articles"] == 3 and s["sources"] == 3)
+    assert list(seed_story) == list(StoryOut.model_fields)  # a line of the service's story list
     assert main(["stories", "--db", str(db)]) == 0
     table = capsys.readouterr().out
     assert table.splitlines()[0].split()[:3] == ["story", "title", "articles"] and seed_story["id"] in table
@@ -66,6 +68,15 @@ def test_unknown_story_and_missing_store_are_errors_not_tracebacks(tmp_path, see
     assert "newsweave stories" in capsys.readouterr().err
 
 
+def test_a_file_that_is_not_a_store_is_refused_naming_the_db_flag(tmp_path, capsys):
+    not_a_store = tmp_path / "notes.db"
+    not_a_store.write_text("shopping list: bread, milk\n" * 100)
+    assert main(["stories", "--db", str(not_a_store)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsweave: error: {not_a_store}: cannot be opened as a newsweave store")
+    assert err.rstrip().endswith("(--db)")
+
+
 def test_cluster_gives_every_id_once_and_null_for_non_articles(tmp_path, dev_clusters):
     records = _dev_records(dev_clusters)
     stream = tmp_path / "stream.jsonl"
@@ -82,7 +93,8 @@ def test_cluster_gives_every_id_once_and_null_for_non_articles(tmp_path, dev_clu
     assert (tmp_path / "again.jsonl").read_text() == out.read_text()
 
 
-def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_path, dev_clusters):
+@pytest.mark.slow
+def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_path, dev_clusters, newsweave_command):
     records = []
     for copy in range(12):  # a long stream: the dev slice many times over, each copy a distinct report
         for record in _dev_records(dev_clusters):
@@ -92,8 +104,8 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
     dump = tmp_path / "long.jsonl"
     write_jsonl(dump, records)
     db = tmp_path / "news.db"
-    command = [sys.executable, "-c", "import sys; from newsweave.cli import main; sys.exit(main())", "ingest", str(dump), "--db", str(db), "--quiet", "--batch-size", "10"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    command = [*newsweave_command, "ingest", str(dump), "--db", str(db), "--quiet", "--batch-size", "10"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -113,7 +125,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it(tmp_pa
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
 
-    rerun = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    rerun = subprocess.run(command, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{killed_at} already stored" in rerun.stderr
     connection = sqlite3.connect(db)

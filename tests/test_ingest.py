@@ -105,9 +105,11 @@ def test_url_of_a_text_report_is_read_as_text(news_site):
     assert article.source == "127.0.0.1"
 
 
-def test_missing_page_says_the_status(news_site):
-    with pytest.raises(FetchError, match="HTTP 404"):
+def test_missing_page_says_the_status_and_names_the_url_apart(news_site):
+    with pytest.raises(FetchError, match="HTTP 404") as caught:
         fetch_article(f"{news_site}/gone.html")
+    assert caught.value.where == f"{news_site}/gone.html"
+    assert not caught.value.message.startswith(news_site)
 
 
 def test_page_over_the_size_cap_is_refused(news_site):
@@ -130,9 +132,12 @@ def test_unreachable_host_is_reported():
         fetch_article(f"http://127.0.0.1:{free_port()}/page.html", timeout=2)
 
 
-def test_missing_path_is_reported(tmp_path):
-    with pytest.raises(InputError, match="no such file or folder"):
-        read_reports([str(tmp_path / "nothing.txt")])
+def test_missing_path_is_reported_with_the_path_kept_apart_from_the_message(tmp_path):
+    missing = tmp_path / "nothing.txt"
+    with pytest.raises(InputError) as caught:
+        read_reports([str(missing)])
+    assert (caught.value.where, caught.value.message) == (str(missing), "no such file or folder")
+    assert str(caught.value) == f"{missing}: no such file or folder"
 
 
 def test_empty_file_is_reported(tmp_path):

@@ -76,14 +76,19 @@ def test_wire_copy_in_the_same_batch_as_its_origin_joins_its_story_and_the_store
 
 
 def test_story_version_changes_when_a_story_gains_a_report(store, seeds_dir):
-    first, second, third = read_reports([str(seeds_dir)])
+    first = read_reports([str(seeds_dir)])[0]
     [result] = store.add_articles([first])
     version = store.story_version(result.story_id)
-    [joined] = store.add_articles([second])
-    if joined.story_id == result.story_id:
-        assert store.story_version(result.story_id) > version
-    with pytest.raises(NotFoundError):
+    # a wire copy joins its origin's story whatever the grouping makes of other outlets' reports
+    [copy] = store.add_articles([Article(id="wire-copy", text=first.text + "\nDistributed by a wire agency.", source="x")])
+    assert copy.story_id == result.story_id
+    assert store.story_version(result.story_id) > version
+
+
+def test_unknown_story_id_is_not_found_in_the_store(store):
+    with pytest.raises(NotFoundError) as caught:
         store.story_articles("s-no-such-story")
+    assert caught.value.where == str(store.path) and "s-no-such-story" in caught.value.message
     with pytest.raises(NotFoundError):
         store.story_version("s-no-such-story")
 

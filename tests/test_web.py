@@ -15,6 +15,7 @@ import pytest
 
 from servers import SEED_SOURCES, running_service, seed_articles
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}

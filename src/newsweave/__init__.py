@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from ._errors import FetchError, InputError, NewsweaveError, NotEnoughSourcesError, NotFoundError, StoreError
+from importlib.metadata import version
+
+from ._errors import (
+    FetchError, InputError, NewsweaveError, NotEnoughSourcesError, NotFoundError, SetupError, StoreError,
+)
 from .models import Article, Brief, Sentence, Story
 from .pipeline import articles_from_documents, make_brief
 
-__version__ = "0.1.0"
+__version__ = version("newsweave")
+"""The installed distribution's version (pyproject.toml is the one place it is written)."""
 
 __all__ = [
     "Article",
@@ -17,6 +22,7 @@ __all__ = [
     "NotEnoughSourcesError",
     "NotFoundError",
     "Sentence",
+    "SetupError",
     "Story",
     "StoreError",
     "articles_from_documents",

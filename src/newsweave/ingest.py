@@ -76,7 +76,7 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                             date_extraction_params=set_date_params(extensive=False))
     if extracted is None or not (extracted.text or "").strip():
-        raise InputError(f"{article_id}: no article text could be extracted from this HTML page")
+        raise InputError("no article text could be extracted from this HTML page", where=article_id)
     return Article(
         id=article_id,
         text=extracted.text,
@@ -101,7 +101,7 @@ def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, public_on
     if content_type.startswith("text/"):
         return Article(id=url, text=decode_text(body, where=url, declared=charset_of(content_type)), source=_host(url), url=url)
     shown = content_type.split(";")[0] or "an unknown type"
-    raise FetchError(f"{url}: the server sent {shown}, not an HTML page or text")
+    raise FetchError(f"the server sent {shown}, not an HTML page or text", where=url)
 
 
 def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_PAGE_BYTES) -> tuple[bytes, str]:
@@ -113,34 +113,34 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
             "GET", url, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         ) as response:
             if response.status_code >= 400:
-                raise FetchError(f"{url}: the server answered HTTP {response.status_code}; check the address")
+                raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FetchError(f"{url}: the page is larger than {max_bytes // 1_000_000} MB; save the article text instead")
+                    raise FetchError(f"the page is larger than {max_bytes // 1_000_000} MB; save the article text instead", where=url)
                 chunks.append(chunk)
             content_type = response.headers.get("content-type", "").strip().lower()
     except httpx.TimeoutException as error:
-        raise FetchError(f"{url}: no answer within {timeout:g} s; check the address or try again later") from error
+        raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"{url}: could not be fetched ({error}); check the address and your network") from error
+        raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url) from error
     return b"".join(chunks), content_type
 
 
 def _refuse_private_host(url: str) -> None:
     host = urlparse(url).hostname
     if not host:
-        raise FetchError(f"{url}: this is not a web address with a host name")
+        raise FetchError("this is not a web address with a host name", where=url)
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError as error:
-        raise FetchError(f"{url}: the host name cannot be resolved ({error.strerror or error}); check the address") from error
+        raise FetchError(f"the host name cannot be resolved ({error.strerror or error}); check the address", where=url) from error
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global:
-            raise FetchError(f"{url}: points to a private or local address ({ip}); only public pages are fetched here")
+            raise FetchError(f"points to a private or local address ({ip}); only public pages are fetched here", where=url)
 
 
 def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
@@ -154,17 +154,17 @@ def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
         if data.startswith(mark):
             text = _decoded(data, codec)
             if text is None:
-                raise InputError(f"{where}: the file starts as {codec.upper()} but is not valid {codec.upper()}; save it as UTF-8")
+                raise InputError(f"the file starts as {codec.upper()} but is not valid {codec.upper()}; save it as UTF-8", where=where)
             return text
     if b"\x00" in data[:4096]:
-        raise InputError(f"{where}: this is a binary file, not a report; give text or HTML files")
+        raise InputError("this is a binary file, not a report; give text or HTML files", where=where)
     for codec in ("utf-8", _usable_declaration(declared), _usable_declaration(_declared_charset(data))):
         text = _decoded(data, codec)
         if text is not None:
             return text
     codec = _guessed_charset(data)
     if codec is None:
-        raise InputError(f"{where}: the text encoding could not be recognised; save the file as UTF-8")
+        raise InputError("the text encoding could not be recognised; save the file as UTF-8", where=where)
     return data.decode(codec)
 
 
@@ -232,10 +232,10 @@ def _read_path(path: Path) -> Iterable[Article]:
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in REPORT_SUFFIXES)
         articles = [a for a in (_read_file_or_none(p) for p in files) if a is not None]
         if not articles:
-            raise InputError(f"{path}: this folder holds no readable report (.txt or .html files with text)")
+            raise InputError("this folder holds no readable report (.txt or .html files with text)", where=str(path))
         return articles
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder")
+        raise InputError("no such file or folder", where=str(path))
     return [_read_file(path)]
 
 
@@ -250,9 +250,9 @@ def _read_file(path: Path) -> Article:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+        raise InputError(f"cannot be read ({error.strerror})", where=str(path)) from error
     if not data.strip():
-        raise InputError(f"{path}: the file is empty")
+        raise InputError("the file is empty", where=str(path))
     is_html = path.suffix.lower() in {".html", ".htm", ".xhtml"} or _HTML_START.match(data)
     if is_html:
         return article_from_html(decode_text(data, where=str(path)), article_id=path.stem)

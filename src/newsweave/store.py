@@ -31,6 +31,7 @@ BUSY_TIMEOUT_SECONDS = 60.0
 SAVE_TERM_COUNTS_EVERY = 2000
 """Document frequencies are written to the store after this many new reports (and at close)."""
 _SCHEMA_VERSION = "1"
+_OTHER_STORE = "give the path of a newsweave store, or of a file to create"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -113,9 +114,11 @@ class Store:
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (_SCHEMA_VERSION,))
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: cannot be opened as a newsweave store ({error}); give another --db path") from error
+            raise StoreError(f"cannot be opened as a newsweave store ({error}); {_OTHER_STORE}", where=str(self.path),
+                             option="db_path") from error
         except OSError as error:
-            raise StoreError(f"{self.path}: cannot be created ({error.strerror}); give another --db path") from error
+            raise StoreError(f"cannot be created ({error.strerror}); {_OTHER_STORE}", where=str(self.path),
+                             option="db_path") from error
         self._load_state()
 
     # -- writing -----------------------------------------------------------------------------
@@ -130,7 +133,7 @@ class Store:
                     self._maybe_save_term_counts()
             except sqlite3.Error as error:
                 self._load_state()
-                raise StoreError(f"{self.path}: the reports could not be stored ({error})") from error
+                raise StoreError(f"the reports could not be stored ({error})", where=str(self.path)) from error
             except BaseException:
                 self._load_state()
                 raise
@@ -247,7 +250,7 @@ class Store:
     def _require_story(self, story_id: str) -> int:
         row = self._db.execute("SELECT version FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no story {story_id!r} in {self.path}; `newsweave stories` lists the stored ones")
+            raise NotFoundError(f"no story {story_id!r}", where=str(self.path))
         return int(row[0])
 
     def _add(self, articles: Sequence[Article]) -> list[AddResult]:

@@ -7,19 +7,22 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from .._errors import NewsweaveError
 from . import _brief, _corpus, _serve
+from ._output import EXIT_BAD_INPUT
 
-EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT."""
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
 _COMMAND_MODULES = [_brief, _corpus, _serve]
+OPTION_FLAGS = {"max_words": "--max-words", "db_path": "--db"}
+"""The flag that sets each library option an error can name (`NewsweaveError.option`)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from .. import __version__
-
     parser = argparse.ArgumentParser(
         prog="newsweave", description="Many news reports of one event in, one cited brief out."
     )
@@ -36,15 +39,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except NewsweaveError as error:
-        print(f"newsweave: error: {error}", file=sys.stderr)
+        print(f"newsweave: error: {error_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("newsweave: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of our output (`| head`) has gone: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def error_message(error: NewsweaveError) -> str:
+    """The error as the command line shows it: where, what, and the flag of the option at fault."""
+    flag = OPTION_FLAGS.get(error.option or "")
+    return f"{error} ({flag})" if flag else str(error)

@@ -6,15 +6,13 @@ import argparse
 import sys
 from typing import Any
 
-from .._errors import InputError
+from .._errors import InputError, NotFoundError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
 from ..pipeline import make_brief
 from ..render import FORMATS, render
 from ..summarize import DEFAULT_MAX_WORDS
-from ._output import open_output, progress, write_output
-
-EXIT_SKIPPED = 2
+from ._output import EXIT_BAD_INPUT, open_output, progress, write_output
 
 
 def add_parser(commands: Any) -> None:
@@ -67,7 +65,10 @@ def run_story(args: argparse.Namespace) -> int:
     from ._corpus import open_store
 
     with open_store(args.db, must_exist=True) as store:
-        articles = store.story_origins(args.story)
+        try:
+            articles = store.story_origins(args.story)
+        except NotFoundError as error:
+            raise error.with_hint("`newsweave stories` lists the stored ones") from None
         title = store.story(args.story).title
     brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only,
                        title=title)
@@ -92,7 +93,7 @@ def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool, j
             sink.flush()
     if skipped:
         print(f"newsweave: {skipped} of {total} lines skipped; the others are in {out}", file=sys.stderr)
-        return EXIT_SKIPPED
+        return EXIT_BAD_INPUT
     return 0
 
 
@@ -101,9 +102,9 @@ def _count_lines(path: str) -> int:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if line.strip())
     except FileNotFoundError as error:
-        raise InputError(f"{path}: no such file") from error
+        raise InputError("no such file", where=path) from error
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+        raise InputError(f"cannot be read ({error.strerror})", where=path) from error
 
 
 def _positive_int(value: str) -> int:

@@ -17,9 +17,8 @@ from ..ingest import article_from_document
 from ..models import Article
 from ..sources import SourceItem, read_sources
 from ..store import DB_ENV_VARIABLE, Store, default_db_path
-from ._output import open_output, progress
+from ._output import EXIT_BAD_INPUT, open_output, progress
 
-EXIT_SKIPPED = 2
 INGEST_BATCH = 200
 """Reports stored per transaction: a killed ingest loses at most this many, and a re-run adds them."""
 CLUSTER_BATCH = 256
@@ -104,7 +103,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         f"The store {store.path} holds {counts['articles']} reports in {counts['stories']} stories.",
         file=sys.stderr,
     )
-    return EXIT_SKIPPED if tally["skipped"] else 0
+    return EXIT_BAD_INPUT if tally["skipped"] else 0
 
 
 def _article_batches(items: Iterable[SourceItem], tally: dict[str, int], size: int) -> Iterator[list[Article]]:
@@ -137,7 +136,7 @@ def run_cluster(args: argparse.Namespace) -> int:
             if dropped:
                 line["dropped"] = dropped
             sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return EXIT_SKIPPED if skipped else 0
+    return EXIT_BAD_INPUT if skipped else 0
 
 
 def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_BATCH) -> dict[str, tuple[str | None, str | None, str | None]]:
@@ -194,7 +193,7 @@ def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
     try:
         lines = path.read_bytes().splitlines()
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+        raise InputError(f"cannot be read ({error.strerror or error})", where=str(path)) from error
     ids: list[str] = []
     articles: list[Article] = []
     skipped = 0
@@ -227,11 +226,10 @@ def run_stories(args: argparse.Namespace) -> int:
     with open_store(args.db, must_exist=True) as store:
         stories = store.stories(since=args.since, limit=args.limit)
     if args.format == "json":
+        from ..service._schemas import StoryOut
+
         for story in stories:
-            print(json.dumps({
-                "id": story.id, "title": story.title, "articles": story.articles, "sources": story.sources,
-                "first_seen": story.first_seen.isoformat(), "updated": story.updated.isoformat(),
-            }, ensure_ascii=False))
+            print(json.dumps(StoryOut.of(story).model_dump(), ensure_ascii=False))
         return 0
     rows = [(s.id, _clip(s.title), str(s.articles), str(s.sources), s.first_seen.isoformat(), s.updated.isoformat())
             for s in stories]

@@ -8,6 +8,9 @@ from typing import IO, Any
 
 from .._errors import InputError
 
+EXIT_BAD_INPUT = 2
+"""The exit code of bad input, also when some items were skipped and the good ones written."""
+
 
 def write_output(text: str, out: str | None) -> None:
     """Write `text` to the file `out`, or to stdout when `out` is None or '-'."""
@@ -17,7 +20,7 @@ def write_output(text: str, out: str | None) -> None:
     try:
         Path(out).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{out}: cannot be written ({error.strerror}); choose another --out path") from error
+        raise _cannot_write(out, error) from error
 
 
 def open_output(out: str) -> IO[str]:
@@ -25,7 +28,11 @@ def open_output(out: str) -> IO[str]:
     try:
         return open(out, "w", encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{out}: cannot be written ({error.strerror}); choose another --out path") from error
+        raise _cannot_write(out, error) from error
+
+
+def _cannot_write(out: str, error: OSError) -> InputError:
+    return InputError(f"cannot be written ({error.strerror}); choose another --out path", where=out)
 
 
 def progress(iterable: Any, *, quiet: bool, total: int | None = None, unit: str = "item", desc: str = "") -> Any:

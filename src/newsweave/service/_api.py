@@ -13,12 +13,16 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from .._errors import NewsweaveError, NotFoundError
+from .._errors import InputError
 from ..ingest import article_from_document
 from ..models import Article
 from ..pipeline import articles_from_documents, make_brief
 from ..summarize import DEFAULT_MAX_WORDS
-from ._schemas import ArticleError, ArticleIn, ArticlesCreated, Brief, BriefRequest, ErrorOut, StoriesPage, StoredArticle
+from ._schemas import (
+    ArticleError, ArticleIn, ArticlesCreated, Brief, BriefRequest, ErrorOut, StoriesPage, StoredArticle, StoryOut,
+    describe_validation,
+)
+from ._state import State
 
 MAX_ARTICLES_PER_POST = 1000
 MAX_STORIES_PER_PAGE = 200
@@ -51,7 +55,7 @@ def router(*, token: str | None) -> APIRouter:
     return api
 
 
-async def post_articles(request: Request) -> JSONResponse:
+async def post_articles(request: Request, state: State) -> JSONResponse:
     """Store one article object or a list; a bad article is reported by index and the others are still stored."""
     items, single = _article_items(await request.body())
     articles: list[tuple[int, Article]] = []
@@ -59,9 +63,9 @@ async def post_articles(request: Request) -> JSONResponse:
     for index, item in enumerate(items):
         try:
             articles.append((index, await run_in_threadpool(_article_of, item)))
-        except (ValidationError, NewsweaveError, ValueError) as error:
+        except (ValidationError, InputError, ValueError) as error:
             errors.append(ArticleError(index=index, error=_error_text(error)))
-    results = await run_in_threadpool(request.app.state.store.add_articles, [a for _, a in articles]) if articles else []
+    results = await run_in_threadpool(state.store.add_articles, [a for _, a in articles]) if articles else []
     stored = [
         StoredArticle(index=index, id=r.article_id if r.added else (r.duplicate_of or r.article_id), story=r.story_id,
                       stored=r.added, duplicate_of=r.duplicate_of, dropped_reason=r.dropped_reason)
@@ -74,38 +78,27 @@ async def post_articles(request: Request) -> JSONResponse:
     return JSONResponse(body.model_dump(exclude_none=False), status_code=201)
 
 
-def get_stories(request: Request,
+def get_stories(state: State,
                 limit: int = Query(DEFAULT_STORIES_PER_PAGE, ge=1, le=MAX_STORIES_PER_PAGE, description="stories per page"),
-                offset: int = Query(0, ge=0, description="stories to skip")) -> dict[str, Any]:
+                offset: int = Query(0, ge=0, description="stories to skip")) -> StoriesPage:
     """One page of the stories, newest update first."""
-    rows = request.app.state.store.stories(limit=limit + 1, offset=offset)
-    stories = [
-        {"id": s.id, "title": s.title, "articles": s.articles, "sources": s.sources,
-         "first_seen": s.first_seen.isoformat(), "updated": s.updated.isoformat(), "version": s.version}
-        for s in rows[:limit]
-    ]
-    return {"stories": stories, "limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None}
+    rows = state.store.stories(limit=limit + 1, offset=offset)
+    return StoriesPage(stories=[StoryOut.of(s) for s in rows[:limit]], limit=limit, offset=offset,
+                       next_offset=offset + limit if len(rows) > limit else None)
 
 
-def get_story(story_id: str, request: Request) -> JSONResponse:
+def get_story(story_id: str, state: State) -> JSONResponse:
     """The Brief JSON of one stored story, recomputed only when it has gained reports."""
-    return JSONResponse(story_brief_or_404(request, story_id))
+    return JSONResponse(state.briefs.brief(story_id))
 
 
-def post_brief(batch: BriefRequest) -> JSONResponse:
+def post_brief(batch: BriefRequest, state: State) -> JSONResponse:
     """The Brief of the documents given, computed now and stored nowhere."""
     documents = [d if isinstance(d, str) else d.model_dump(exclude_none=True) for d in batch.documents]
     articles = articles_from_documents(documents)
-    brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
+    with state.pipeline_lock:
+        brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
     return JSONResponse(brief.to_dict())
-
-
-def story_brief_or_404(request: Request, story_id: str) -> dict[str, Any]:
-    """The cached or fresh Brief of a story; NotFoundError with a message for clients when unknown."""
-    try:
-        return request.app.state.briefs.brief(story_id)
-    except NotFoundError:
-        raise NotFoundError(f"no story {story_id!r}; GET /api/stories lists the stories") from None
 
 
 def _article_items(body: bytes) -> tuple[list[Any], bool]:
@@ -140,8 +133,6 @@ def _article_id(fields: dict[str, Any]) -> str:
 
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
-        from ._app import describe_validation
-
         return describe_validation(error.errors())
     return str(error)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from .._errors import NewsweaveError, NotFoundError, StoreError
+from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
 from ..store import Store
+from . import _api, _web
 from ._briefs import BriefCache
+from ._schemas import describe_validation
+from ._state import ServiceState, install_state, service_state
 
 DEFAULT_MAX_BODY_BYTES = 10_000_000
 CONTENT_SECURITY_POLICY = (
@@ -30,6 +34,10 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+ERROR_STATUS: list[tuple[type[NewsweaveError], int]] = [
+    (NotFoundError, 404), (InputError, 422), (StoreError, 503), (SetupError, 500),
+]
+"""The status of each kind of library error: whose fault it is (any other NewsweaveError gives 500)."""
 _log = logging.getLogger("newsweave.service")
 
 
@@ -49,12 +57,13 @@ def create_app(
     `fetch_private_urls=False` makes the paste form refuse URLs of private or local hosts (for a
     service reachable from a network).
     """
-    from . import _api, _web
-
     store = Store(db_path)
+    pipeline_lock = threading.Lock()
+    state = ServiceState(store=store, briefs=BriefCache(store, pipeline_lock), pipeline_lock=pipeline_lock,
+                         max_body_bytes=max_body_bytes, fetch_private_urls=fetch_private_urls)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         store.close()
 
@@ -66,13 +75,7 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; the service serves nothing external
         redoc_url=None,
     )
-    pipeline_lock = threading.Lock()
-    app.state.store = store
-    app.state.token = token or None
-    app.state.max_body_bytes = max_body_bytes
-    app.state.fetch_private_urls = fetch_private_urls
-    app.state.pipeline_lock = pipeline_lock
-    app.state.briefs = BriefCache(store, pipeline_lock)
+    install_state(app, state)
     app.include_router(_api.router(token=token or None))
     app.include_router(_web.router())
     _add_error_handlers(app)
@@ -87,61 +90,62 @@ def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    from ._web import error_page, wants_html
-
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        message = error.detail if isinstance(error.detail, str) else "request refused"
-        if error.status_code == 404 and message == "Not Found":
-            message = f"nothing at {request.url.path}; the API is described at /openapi.json"
-        if error.status_code == 400 and message == "There was an error parsing the body":
-            message = "the body is not valid JSON (it could not be parsed)"
-        if error.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
-        response = error_page(error.status_code, message) if wants_html(request) else error_response(error.status_code, message)
-        response.headers.update(error.headers or {})
-        return response
-
-    async def validation_error(request: Request, error: RequestValidationError) -> Response:
-        problems = error.errors()
-        if any(p.get("type") == "json_invalid" for p in problems):
-            detail = next(p for p in problems if p.get("type") == "json_invalid").get("ctx", {}).get("error", "")
-            return error_response(400, f"the body is not valid JSON{f' ({detail})' if detail else ''}")
-        message = describe_validation(problems)
-        if any(tuple(p.get("loc", ())) == ("body",) for p in problems):
-            message = f"the body must be a JSON object sent as application/json ({message})"
-        return error_page(422, message) if wants_html(request) else error_response(422, message)
-
-    async def newsweave_error(request: Request, error: NewsweaveError) -> Response:
-        # NotFound -> 404, a store failure -> 503, any other NewsweaveError is about the caller's input -> 422
-        status = 404 if isinstance(error, NotFoundError) else 503 if isinstance(error, StoreError) else 422
-        message = str(error)
-        if wants_html(request):
-            return error_page(status, message)
-        return error_response(status, message)
-
-    async def too_large(request: Request, error: BodyTooLargeError) -> Response:
-        return error_response(413, _too_large_message(request.app.state.max_body_bytes))
-
-    async def unexpected(request: Request, error: Exception) -> Response:
-        _log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal error; the server log has the details")
-
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(NewsweaveError, newsweave_error)
-    app.add_exception_handler(BodyTooLargeError, too_large)
-    app.add_exception_handler(Exception, unexpected)
+    """One error policy: every failure answers {"error": ...} (a page for a browser), with the status of whose fault it is."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(NewsweaveError, _newsweave_error)
+    app.add_exception_handler(BodyTooLargeError, _too_large)
+    app.add_exception_handler(Exception, _unexpected)
 
 
-def describe_validation(problems: list[dict[str, Any]]) -> str:
-    """One readable sentence from pydantic's validation errors, e.g. "documents: Field required"."""
-    parts = []
-    for problem in problems[:5]:
-        location = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path"))
-        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
-        parts.append(f"{location}: {message}" if location else message)
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return "; ".join(parts) + more
+async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+    message = error.detail if isinstance(error.detail, str) else "request refused"
+    if error.status_code == 404 and message == "Not Found":
+        message = f"nothing at {request.url.path}; the API is described at /openapi.json"
+    if error.status_code == 400 and message == "There was an error parsing the body":
+        message = "the body is not valid JSON (it could not be parsed)"
+    if error.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}"
+    response = _error_answer(request, error.status_code, message)
+    response.headers.update(error.headers or {})
+    return response
+
+
+async def _validation_error(request: Request, error: RequestValidationError) -> Response:
+    problems = error.errors()
+    if any(p.get("type") == "json_invalid" for p in problems):
+        detail = next(p for p in problems if p.get("type") == "json_invalid").get("ctx", {}).get("error", "")
+        return error_response(400, f"the body is not valid JSON{f' ({detail})' if detail else ''}")
+    message = describe_validation(problems)
+    if any(tuple(p.get("loc", ())) == ("body",) for p in problems):
+        message = f"the body must be a JSON object sent as application/json ({message})"
+    return _error_answer(request, 422, message)
+
+
+async def _newsweave_error(request: Request, error: NewsweaveError) -> Response:
+    status = next((status for kind, status in ERROR_STATUS if isinstance(error, kind)), 500)
+    if status >= 500:
+        _log.error("%s on %s %s: %s", type(error).__name__, request.method, request.url.path, error)
+    return _error_answer(request, status, _client_message(error))
+
+
+async def _too_large(request: Request, error: BodyTooLargeError) -> Response:
+    return error_response(413, _too_large_message(service_state(request).max_body_bytes))
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal error; the server log has the details")
+
+
+def _error_answer(request: Request, status: int, message: str) -> Response:
+    """A page for a browser on a page route, else the JSON error."""
+    return _web.error_page(status, message) if _web.wants_html(request) else error_response(status, message)
+
+
+def _client_message(error: NewsweaveError) -> str:
+    """What the client is told: `where` when it names the client's own input (a URL, a document), never the server's files."""
+    return str(error) if isinstance(error, InputError) else error.message
 
 
 def _too_large_message(max_bytes: int) -> str:

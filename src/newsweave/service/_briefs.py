@@ -6,10 +6,12 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from .._errors import NotFoundError
 from ..pipeline import make_brief
 from ..store import Store
 
 CACHED_BRIEFS = 256
+STORY_LIST_HINT = "GET /api/stories lists the stories"
 SINGLE_REPORT_NOTE = "One report so far: the brief compares outlets once a second report of this story arrives."
 
 
@@ -24,8 +26,11 @@ class BriefCache:
         self._guard = threading.Lock()
 
     def brief(self, story_id: str) -> dict[str, Any]:
-        """The current Brief of a story (raises NotFoundError for an unknown id)."""
-        version = self._store.story_version(story_id)
+        """The current Brief of a story; NotFoundError, saying where the stories are listed, for an unknown id."""
+        try:
+            version = self._store.story_version(story_id)
+        except NotFoundError as error:
+            raise error.with_hint(STORY_LIST_HINT) from None
         cached = self._cached(story_id, version)
         if cached is not None:
             return cached

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..ingest import parse_date
+
+if TYPE_CHECKING:
+    from ..store import StorySummary
+
+SHOWN_PROBLEMS = 5
+"""Validation problems named in one error message; the rest are counted."""
 
 
 class ArticleIn(BaseModel):
@@ -72,6 +79,12 @@ class StoryOut(BaseModel):
     updated: str = Field(description="YYYY-MM-DD of the newest report")
     version: int = Field(description="changes whenever the story gains a report")
 
+    @classmethod
+    def of(cls, story: StorySummary) -> StoryOut:
+        """The list line of a stored story."""
+        return cls(id=story.id, title=story.title, articles=story.articles, sources=story.sources,
+                   first_seen=story.first_seen.isoformat(), updated=story.updated.isoformat(), version=story.version)
+
 
 class StoriesPage(BaseModel):
     """The answer to GET /api/stories: newest first, one page."""
@@ -124,3 +137,14 @@ class ErrorOut(BaseModel):
 
     error: str
     errors: list[ArticleError] | None = None
+
+
+def describe_validation(problems: Sequence[Mapping[str, Any]]) -> str:
+    """One readable sentence from pydantic's validation errors, e.g. "documents: Field required"."""
+    parts = []
+    for problem in problems[:SHOWN_PROBLEMS]:
+        location = ".".join(str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path"))
+        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{location}: {message}" if location else message)
+    more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" if len(problems) > SHOWN_PROBLEMS else ""
+    return "; ".join(parts) + more

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from .._errors import NewsweaveError, NotFoundError
+from .._errors import InputError, NotFoundError
 from ..ingest import fetch_article
 from ..models import Article
 from ..pipeline import make_brief
+from ..store import Store, StorySummary
 from ..webpage import ASSET_NAMES, asset_text, brief_markup, page
-from ._api import story_brief_or_404
+from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
 PASTE_FIELDS = 3
@@ -38,29 +39,29 @@ def router() -> APIRouter:
     return web
 
 
-def home(request: Request, page_number: int = 1) -> HTMLResponse:
+def home(state: State, page_number: int = 1) -> HTMLResponse:
     """The stories, newest first, beside the paste form."""
-    return HTMLResponse(_home_html(request, max(1, page_number)))
+    return HTMLResponse(_home_html(state.store, max(1, page_number)))
 
 
-def story_page(story_id: str, request: Request) -> HTMLResponse:
+def story_page(story_id: str, state: State) -> HTMLResponse:
     """The brief of one stored story."""
-    brief = story_brief_or_404(request, story_id)
-    updated = request.app.state.store.story(story_id).updated
+    brief = state.briefs.brief(story_id)
+    updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {_day(updated)}")
     return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=brief.get("note", "")),
                              inline_assets=False, header=_topbar()))
 
 
-async def pasted_brief(request: Request) -> HTMLResponse:
+async def pasted_brief(request: Request, state: State) -> HTMLResponse:
     """The brief of the reports pasted in the form (texts or URLs); the form again with a message on a problem."""
     fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
     pasted = [value for value in fields.get("report", []) if value.strip()]
     try:
-        brief = await run_in_threadpool(_brief_of_pasted, request, pasted)
-    except NewsweaveError as error:
-        return HTMLResponse(_home_html(request, 1, error=str(error), pasted=pasted), status_code=422)
+        brief = await run_in_threadpool(_brief_of_pasted, state, pasted)
+    except InputError as error:
+        return HTMLResponse(_home_html(state.store, 1, error=str(error), pasted=pasted), status_code=422)
     title = brief["title"] or "Brief"
     markup = brief_markup(brief, kicker=f"Brief · {len(brief['sources'])} sources", note=PASTED_NOTE)
     return HTMLResponse(page(title, markup, inline_assets=False, header=_topbar()))
@@ -95,9 +96,9 @@ def error_page(status: int, message: str) -> HTMLResponse:
     return HTMLResponse(page(heading, body, inline_assets=False, header=_topbar()), status_code=status)
 
 
-def _brief_of_pasted(request: Request, pasted: list[str]) -> dict[str, Any]:
-    articles = _pasted_articles(pasted, public_only=not request.app.state.fetch_private_urls)
-    with request.app.state.pipeline_lock:
+def _brief_of_pasted(state: ServiceState, pasted: list[str]) -> dict[str, Any]:
+    articles = _pasted_articles(pasted, public_only=not state.fetch_private_urls)
+    with state.pipeline_lock:
         return make_brief(articles).to_dict()
 
 
@@ -111,15 +112,15 @@ def _pasted_articles(pasted: list[str], *, public_only: bool) -> list[Article]:
         else:
             articles.append(Article(id=f"pasted-{len(articles) + 1}", text=text, source=f"Pasted report {len(articles) + 1}"))
         if len(articles) > MAX_PASTED_REPORTS:
-            raise NewsweaveError(f"at most {MAX_PASTED_REPORTS} reports at once; paste fewer")
+            raise InputError(f"at most {MAX_PASTED_REPORTS} reports at once; paste fewer")
     if len(articles) < 2:
-        raise NewsweaveError("paste two or more reports of the same event (their texts or their URLs)")
+        raise InputError("paste two or more reports of the same event (their texts or their URLs)")
     return articles
 
 
-def _home_html(request: Request, page_number: int, *, error: str = "", pasted: list[str] | None = None) -> str:
+def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[str] | None = None) -> str:
     offset = (page_number - 1) * STORIES_PER_PAGE
-    rows = request.app.state.store.stories(limit=STORIES_PER_PAGE + 1, offset=offset)
+    rows = store.stories(limit=STORIES_PER_PAGE + 1, offset=offset)
     stories = "".join(_story_item(s) for s in rows[:STORIES_PER_PAGE])
     if not stories:
         stories = ("<p class=empty-state>No stories yet. Tools post reports to <code>POST /api/articles</code>; "
@@ -138,7 +139,7 @@ def _home_html(request: Request, page_number: int, *, error: str = "", pasted: l
     return page("newsweave · stories", body, inline_assets=False, header=_topbar())
 
 
-def _story_item(story: Any) -> str:
+def _story_item(story: StorySummary) -> str:
     sources = f"{story.sources} source{'s' if story.sources != 1 else ''}"
     articles = f"{story.articles} report{'s' if story.articles != 1 else ''}"
     return (f'<li class=story><a href="/stories/{escape(story.id, quote=True)}">{escape(story.title or story.id)}</a>'

@@ -1,0 +1,39 @@
+"""What every route shares, held by the app under one name and handed to routes as a FastAPI dependency."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+
+from ..store import Store
+from ._briefs import BriefCache
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceState:
+    """The store, the brief cache, the lock that runs the pipeline, and the service's settings."""
+
+    store: Store
+    briefs: BriefCache
+    pipeline_lock: threading.Lock
+    max_body_bytes: int
+    fetch_private_urls: bool
+    """False when the paste form must refuse URLs of private or local hosts."""
+
+
+def install_state(app: FastAPI, state: ServiceState) -> None:
+    """Give `app` its state (read back with `service_state`)."""
+    app.state.newsweave = state
+
+
+def service_state(request: Request) -> ServiceState:
+    """The state of the app serving `request`."""
+    state: ServiceState = request.app.state.newsweave
+    return state
+
+
+State = Annotated[ServiceState, Depends(service_state)]
+"""A route parameter annotated `State` receives the service's state."""
