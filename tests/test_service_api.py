@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -320,3 +321,34 @@ def test_story_page_says_when_the_story_was_last_updated(client: TestClient, see
     page = client.get(f"/stories/{seed_story['id']}", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert "Story · 3 sources · updated " in page.text
+
+
+# -- writes from other sites -----------------------------------------------------------------------
+
+FAKE_WIRE_STORY = {"text": "Reuters reports that the central bank will double interest rates at midnight, "
+                           "officials said on Monday. The decision was taken in secret by the board.",
+                   "source": "Reuters", "url": "https://fake.example/rates"}
+
+
+def test_a_write_not_sent_as_json_is_refused_with_415_and_stores_nothing(client: TestClient) -> None:
+    before = client.get("/api/stories").json()["stories"]
+    plain = client.post("/api/articles", content=json.dumps(FAKE_WIRE_STORY), headers={"content-type": "text/plain"})
+    untyped = client.post("/api/brief", content=b'{"documents": ["a", "b"]}')
+    assert plain.status_code == 415 and "application/json" in plain.json()["error"]
+    assert untyped.status_code == 415 and "no Content-Type" in untyped.json()["error"]
+    assert client.get("/api/stories").json()["stories"] == before
+
+
+def test_a_write_from_another_sites_page_is_refused_with_403(client: TestClient) -> None:
+    foreign = client.post("/api/articles", json=FAKE_WIRE_STORY, headers={"origin": "https://evil.example"})
+    null_origin = client.post("/api/articles", json=FAKE_WIRE_STORY, headers={"origin": "null"})
+    form = client.post("/brief", content="report=a&report=b", headers={
+        "content-type": "application/x-www-form-urlencoded", "origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "https://evil.example" in foreign.json()["error"]
+    assert null_origin.status_code == 403 and form.status_code == 403
+
+
+def test_a_write_from_the_services_own_origin_is_accepted(client: TestClient) -> None:
+    own = client.post("/api/articles", json={**FAKE_WIRE_STORY, "url": "https://own.example/1"},
+                      headers={"origin": "http://testserver"})
+    assert own.status_code == 201, own.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from servers import SEED_SOURCES, running_service, seed_articles
+from servers import SEED_SOURCES, http_server, running_service, seed_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -190,3 +191,42 @@ def test_pages_fit_the_screen_and_are_screenshotted(browser: object, site: dict,
     tab.locator("#summary button.cite").nth(1).click()
     tab.screenshot(path=str(folder / f"citation-{width}.png"))
     context.close()
+
+
+def _hostile_site_handler(service: str) -> type[http.server.BaseHTTPRequestHandler]:
+    """A page on another origin that tries to post a fake story to the service, as a no-cors fetch and as a form."""
+    story = json.dumps({"text": "Reuters: the central bank doubles its rates at midnight, officials said on Monday. "
+                                "The board decided in secret.", "source": "Reuters", "url": "https://fake.example/r"})
+    markup = (
+        "<!doctype html><html><body>"
+        f"<form id=f method=post action='{service}/api/articles' enctype=text/plain target=sink>"
+        f"<input type=hidden name='{story[:-2]}' value='{story[-2:]}'></form><iframe name=sink></iframe>"
+        "<script>"
+        f"fetch('{service}/api/articles', {{method: 'POST', mode: 'no-cors', headers: {{'Content-Type': 'text/plain'}},"
+        f" body: {json.dumps(story)}}}).finally(() => {{ window.__fetched = true; document.getElementById('f').submit(); }});"
+        "</script></body></html>"
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(markup)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def test_a_page_on_another_site_cannot_post_a_story_to_the_service(page: object, site: dict) -> None:
+    with httpx.Client(base_url=site["base"], timeout=60) as http_client:
+        before = http_client.get("/api/stories", params={"limit": 200}).json()["stories"]
+        with http_server(_hostile_site_handler(site["base"])) as hostile:
+            with page.expect_response(lambda response: "/api/articles" in response.url) as form_answer:
+                page.goto(hostile + "/")
+            page.wait_for_function("() => window.__fetched === true")
+            assert form_answer.value.status == 403
+        after = http_client.get("/api/stories", params={"limit": 200}).json()["stories"]
+    assert after == before

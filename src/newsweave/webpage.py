@@ -43,7 +43,7 @@ def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer">{icon}<title>{escape(title)}</title>{head_assets}</head>'
+        f'<meta name="referrer" content="same-origin">{icon}<title>{escape(title)}</title>{head_assets}</head>'
         f"<body>{header}<main class=page>{body}</main>{tail_assets}</body></html>\n"
     )
 
