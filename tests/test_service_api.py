@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsweave import nlp
+from newsweave.ingest import public_address
 from newsweave.service import create_app
 from servers import SEED_SOURCES, running_service, seed_articles
 
@@ -308,7 +309,7 @@ def test_an_html_page_is_read_for_its_text_and_title(client: TestClient) -> None
 
 
 def test_a_service_open_to_the_network_does_not_fetch_local_urls_for_the_paste_form(tmp_path: Path) -> None:
-    app = create_app(tmp_path / "open.db", fetch_private_urls=False)
+    app = create_app(tmp_path / "open.db", fetch_address_allowed=public_address)
     with TestClient(app) as open_client:
         form = "report=http%3A%2F%2F127.0.0.1%3A9%2Fadmin&report=http%3A%2F%2Flocalhost%3A9%2Fintranet"
         answer = open_client.post("/brief", content=form, headers={

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
+from ..ingest import AddressCheck
 from ..store import Store
 from . import _api, _web
 from ._briefs import BriefCache
@@ -55,17 +56,17 @@ def create_app(
     *,
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    fetch_private_urls: bool = True,
+    fetch_address_allowed: AddressCheck | None = None,
 ) -> FastAPI:
     """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`.
 
-    `fetch_private_urls=False` makes the paste form refuse URLs of private or local hosts (for a
-    service reachable from a network).
+    `fetch_address_allowed` says which addresses the paste form may fetch pasted URLs from, at every
+    redirect (`newsweave.ingest.public_address` for a service reachable from a network; None: any).
     """
     store = Store(db_path)
     pipeline_lock = threading.Lock()
     state = ServiceState(store=store, briefs=BriefCache(store, pipeline_lock), pipeline_lock=pipeline_lock,
-                         max_body_bytes=max_body_bytes, fetch_private_urls=fetch_private_urls)
+                         max_body_bytes=max_body_bytes, fetch_address_allowed=fetch_address_allowed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

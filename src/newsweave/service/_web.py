@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from .._errors import InputError, NotFoundError
-from ..ingest import fetch_article
+from ..ingest import AddressCheck, fetch_article
 from ..models import Article
 from ..pipeline import make_brief
 from ..store import Store, StorySummary
@@ -97,18 +97,18 @@ def error_page(status: int, message: str) -> HTMLResponse:
 
 
 def _brief_of_pasted(state: ServiceState, pasted: list[str]) -> dict[str, Any]:
-    articles = _pasted_articles(pasted, public_only=not state.fetch_private_urls)
+    articles = _pasted_articles(pasted, allowed_address=state.fetch_address_allowed)
     with state.pipeline_lock:
         return make_brief(articles).to_dict()
 
 
-def _pasted_articles(pasted: list[str], *, public_only: bool) -> list[Article]:
+def _pasted_articles(pasted: list[str], *, allowed_address: AddressCheck | None) -> list[Article]:
     """One Article per pasted text; a field holding only URLs (one a line) gives one fetched report per URL."""
     articles: list[Article] = []
     for text in pasted:
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         if lines and all(_URL_LINE.match(line) for line in lines):
-            articles.extend(fetch_article(url, public_only=public_only) for url in lines)
+            articles.extend(fetch_article(url, allowed_address=allowed_address) for url in lines)
         else:
             articles.append(Article(id=f"pasted-{len(articles) + 1}", text=text, source=f"Pasted report {len(articles) + 1}"))
         if len(articles) > MAX_PASTED_REPORTS:
