@@ -353,3 +353,18 @@ def test_a_write_from_the_services_own_origin_is_accepted(client: TestClient) ->
     own = client.post("/api/articles", json={**FAKE_WIRE_STORY, "url": "https://own.example/1"},
                       headers={"origin": "http://testserver"})
     assert own.status_code == 201, own.text
+
+
+def test_control_characters_in_posted_reports_are_removed_before_storing(client: TestClient, seeds_dir: Path) -> None:
+    articles = seed_articles(seeds_dir)
+    for number, article in enumerate(articles):
+        article["text"] = article["text"].replace(" ", " \x00", 9).replace(".", ".\x1b", 3)
+        article["url"] = f"https://nul.example/{number}"
+    articles[0]["source"], articles[0]["title"] = "RFE\x00/RL", "Macron\x00 meets\x07 Tsikhanouskaya"
+    answer = client.post("/api/articles", json=articles)
+    assert answer.status_code == 201, answer.text
+    story = answer.json()["articles"][0]["story"]
+    brief = client.get(f"/api/stories/{story}").text
+    page = client.get(f"/stories/{story}", headers={"accept": "text/html"}).text
+    assert "RFE/RL" in page and "\\u0000" not in brief and "\\u001b" not in brief
+    assert not any(c in page for c in "\x00\x07\x1b")

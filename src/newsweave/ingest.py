@@ -34,6 +34,8 @@ _BYTE_ORDER_MARKS = (
 )
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+_CONTROL_CHARACTERS = {code: None for code in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F]} | {0x0B: "\n", 0x0C: "\n"}
+"""What `without_control_characters` does to each control character (None: removed)."""
 _READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 """Declared charsets that browsers read as Windows-1252 (names as `codecs.lookup` gives them)."""
 
@@ -50,11 +52,15 @@ def read_reports(paths: Sequence[str], *, timeout: float = FETCH_TIMEOUT_SECONDS
 
 
 def article_from_document(document: Any, *, fallback_id: str) -> Article:
-    """Build an Article from a batch-input document: a plain string or an object with `text` or `html`."""
+    """Build an Article from a batch-input document: a plain string or an object with `text` or `html`.
+
+    Control characters are removed from every string field (`without_control_characters`).
+    """
     if isinstance(document, str):
-        return Article(id=fallback_id, text=document)
+        return Article(id=fallback_id, text=without_control_characters(document))
     if not isinstance(document, dict):
         raise InputError(f"a document must be a string or an object, not {type(document).__name__}")
+    document = {key: without_control_characters(value) if isinstance(value, str) else value for key, value in document.items()}
     text = document.get("text")
     html = document.get("html")
     if not isinstance(text, str) and not isinstance(html, str):
@@ -213,13 +219,23 @@ def _limited_body(response: Any, max_bytes: int, *, where: str) -> bytes:
     return b"".join(chunks)
 
 
+def without_control_characters(text: str) -> str:
+    """The text without C0 control characters (NUL, bell, escape ...) and DEL; tab, newline and carriage
+    return are kept, vertical tab and form feed become newlines."""
+    return text.translate(_CONTROL_CHARACTERS)
+
+
 def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
-    """Decode a report's bytes; refuse binary data.
+    """Decode a report's bytes; refuse binary data; remove control characters (`without_control_characters`).
 
     In order: a byte-order mark, UTF-8, the charset declared by the server (`declared`) or by the
     page itself (`<meta charset>`, `<?xml encoding>`), then charset_normalizer's guess, where
     Windows-1252 (the web's commonest legacy encoding) wins a tie.
     """
+    return without_control_characters(_decode(data, where=where, declared=declared))
+
+
+def _decode(data: bytes, *, where: str, declared: str | None) -> str:
     for mark, codec in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             text = _decoded(data, codec)

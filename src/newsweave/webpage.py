@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from html import escape
+from html import escape as _html_escape
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlparse
+
+from .ingest import without_control_characters
 
 ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
 STATIC_PREFIX = "/static/"
@@ -21,6 +23,11 @@ MAX_QUOTES_SHOWN = 8
 MAX_ENTITIES_SHOWN = 14
 STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
 STATUS_ORDER = ("disputed", "corroborated", "single-source")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """`html.escape`, and control characters removed: a NUL or escape character never reaches the page raw."""
+    return _html_escape(without_control_characters(text), quote=quote)
 
 
 @cache

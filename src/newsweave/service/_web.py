@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -13,11 +12,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from .._errors import InputError, NotFoundError
-from ..ingest import AddressCheck, fetch_article
+from ..ingest import AddressCheck, fetch_article, without_control_characters
 from ..models import Article
 from ..pipeline import make_brief
 from ..store import Store, StorySummary
-from ..webpage import ASSET_NAMES, asset_text, brief_markup, page
+from ..webpage import ASSET_NAMES, asset_text, brief_markup, escape, page
 from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
@@ -110,7 +109,8 @@ def _pasted_articles(pasted: list[str], *, allowed_address: AddressCheck | None)
         if lines and all(_URL_LINE.match(line) for line in lines):
             articles.extend(fetch_article(url, allowed_address=allowed_address) for url in lines)
         else:
-            articles.append(Article(id=f"pasted-{len(articles) + 1}", text=text, source=f"Pasted report {len(articles) + 1}"))
+            articles.append(Article(id=f"pasted-{len(articles) + 1}", text=without_control_characters(text),
+                                    source=f"Pasted report {len(articles) + 1}"))
         if len(articles) > MAX_PASTED_REPORTS:
             raise InputError(f"at most {MAX_PASTED_REPORTS} reports at once; paste fewer")
     if len(articles) < 2:
