@@ -184,7 +184,7 @@ def test_pages_fit_the_screen_and_are_screenshotted(browser: object, site: dict,
     tab = context.new_page()
     for name, path in (("home", "/"), ("story", f"/stories/{site['seeds']}")):
         tab.goto(site["base"] + path)
-        assert tab.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS[width]["width"]
+        assert tab.evaluate("() => document.documentElement.scrollWidth") == VIEWPORTS[width]["width"]
         shot = folder / f"{name}-{width}.png"
         tab.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
@@ -230,3 +230,35 @@ def test_a_page_on_another_site_cannot_post_a_story_to_the_service(page: object,
             assert form_answer.value.status == 403
         after = http_client.get("/api/stories", params={"limit": 200}).json()["stories"]
     assert after == before
+
+
+@pytest.mark.parametrize("path", ["/stories/s-nope", "/no-such-page"])
+def test_an_unknown_page_is_an_html_404_page(page: object, site: dict, path: str) -> None:
+    answer = page.goto(site["base"] + path)
+    assert answer.status == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Not found"
+    assert page.locator("main a[href='/']").count() == 1
+    plain = httpx.get(site["base"] + path, headers={"accept": "*/*"})  # a link checker, curl, a preview bot
+    assert plain.status_code == 404 and plain.headers["content-type"].startswith("text/html")
+    api = httpx.get(site["base"] + "/api/stories/s-nope")
+    assert api.status_code == 404 and "error" in api.json()
+
+
+def test_the_command_lines_html_page_fits_a_phone(browser: object, seeds_dir: Path, tmp_path: Path,
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    from newsweave.cli import main
+
+    written = tmp_path / "brief.html"
+    assert main(["brief", str(seeds_dir), "--format", "html", "--out", str(written)]) == 0
+    folder = Path(os.environ.get(SCREENSHOT_DIR_VARIABLE) or tmp_path_factory.mktemp("screenshots"))
+    for width in sorted(VIEWPORTS):
+        context = browser.new_context(viewport=VIEWPORTS[width])
+        tab = context.new_page()
+        tab.goto(written.as_uri())
+        assert tab.evaluate("() => document.documentElement.scrollWidth") == VIEWPORTS[width]["width"]
+        grid = tab.locator("#coverage .grid-scroll")
+        assert grid.evaluate("e => e.getBoundingClientRect().right") <= VIEWPORTS[width]["width"]
+        tab.screenshot(path=str(folder / f"cli-brief-{width}.png"), full_page=True)
+        tab.locator("#coverage").screenshot(path=str(folder / f"cli-coverage-{width}.png"))
+        context.close()

@@ -80,11 +80,12 @@ def favicon() -> Response:
 
 
 def wants_html(request: Request) -> bool:
-    """Whether an error should be a page (a browser on a page route) rather than JSON (the API)."""
+    """Whether an error should be a page (any route but the API's, unless the client asks for JSON only)."""
     path = request.url.path
-    if path.startswith("/api") or path.startswith("/static") or path == "/openapi.json":
+    if path.startswith(("/api/", "/static/")) or path in ("/api", "/openapi.json"):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 def error_page(status: int, message: str) -> HTMLResponse:
