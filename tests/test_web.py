@@ -46,7 +46,7 @@ def _chromium_path() -> str:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).exists():
             return candidate
-    pytest.fail("the browser tests need Debian's `chromium` (apt-get install chromium); .ci/run installs it")
+    pytest.fail("the browser tests need Debian's `chromium` (apt-get install chromium); `make test` installs it")
 
 
 @pytest.fixture(scope="module")
