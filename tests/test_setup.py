@@ -38,3 +38,22 @@ def test_make_test_leaves_an_installed_browser_alone() -> None:
 def test_ci_runs_the_readme_test_command_and_nothing_of_its_own() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script and "apt-get" not in script
+
+
+def test_the_docs_cite_no_design_notes_outside_the_repository() -> None:
+    documents = [ROOT / "README.md", ROOT / "BENCHMARKS.md", *ROOT.glob("docs/*.md"), *ROOT.glob("src/**/*.py"),
+                 *ROOT.glob("bench/*.py")]
+    citing = [str(path.relative_to(ROOT)) for path in documents
+              if "DESIGN.md" in path.read_text(encoding="utf-8")]
+    assert citing == []
+
+
+def test_the_readme_says_how_to_reach_newsweave_after_make_demo() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ". .venv/bin/activate" in readme and ".venv/bin/newsweave" in readme
+    activate = ROOT / ".venv" / "bin" / "activate"
+    if not activate.exists():
+        pytest.skip("no .venv/ here (make demo creates it)")
+    result = subprocess.run(["bash", "-c", f". {activate} && newsweave --version"], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp")})
+    assert result.returncode == 0, result.stderr
