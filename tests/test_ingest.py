@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
-import threading
 import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from newsweave import FetchError, InputError
 from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, public_address, read_reports
-from servers import free_port, http_server
+from servers import as_if_public, free_port, http_server, inner_server, redirecting_handler
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -207,77 +205,24 @@ def test_public_fetch_refuses_local_addresses(news_site):
 
 # -- redirects, checked at every hop ---------------------------------------------------------------
 
-SITE_ADDRESS = ipaddress.ip_address("127.0.0.1")
-INNER_ADDRESS = "127.0.0.2"
-"""A second loopback address: the "internal" server a redirect must not reach."""
-
-
-def _as_if_public(address) -> bool:
-    """The policy of a service bound beyond loopback, with the test site on 127.0.0.1 standing in for a public host."""
-    return address == SITE_ADDRESS or public_address(address)
-
-
-class _InnerServer(BaseHTTPRequestHandler):
-    """An internal page (an admin panel, a cloud metadata service) that counts its visitors."""
-
-    visits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.visits.append(self.path)
-        body = b"<html><body><article><p>Internal credentials: hunter2. This page must never be fetched.</p></article></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def _redirector(targets: dict[str, str]) -> type[BaseHTTPRequestHandler]:
-    class Redirector(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            self.send_response(302)
-            self.send_header("Location", targets.get(self.path, self.path))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    return Redirector
-
-
-@pytest.fixture
-def inner_server():
-    _InnerServer.visits = []
-    server = ThreadingHTTPServer((INNER_ADDRESS, 0), _InnerServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{INNER_ADDRESS}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def test_a_redirect_to_an_internal_address_is_refused_before_connecting(inner_server):
-    targets = {"/story": f"{inner_server}/admin", "/metadata": "http://169.254.169.254/latest/meta-data/"}
-    with http_server(_redirector(targets)) as site:
+def test_a_redirect_to_an_internal_address_is_refused_before_connecting():
+    with inner_server() as (inner, visits), http_server(redirecting_handler({
+            "/story": f"{inner}/admin", "/metadata": "http://169.254.169.254/latest/meta-data/"})) as site:
         with pytest.raises(FetchError, match=r"redirects to .*/admin, which points to a private or local address \(127\.0\.0\.2\)"):
-            fetch_article(f"{site}/story", allowed_address=_as_if_public)
+            fetch_article(f"{site}/story", allowed_address=as_if_public)
         with pytest.raises(FetchError, match=r"private or local address \(169\.254\.169\.254\)"):
-            fetch_article(f"{site}/metadata", allowed_address=_as_if_public)
-    assert _InnerServer.visits == []
+            fetch_article(f"{site}/metadata", allowed_address=as_if_public)
+    assert visits == []
 
 
 def test_redirects_are_followed_to_an_allowed_page(news_site):
-    with http_server(_redirector({"/short": f"{news_site}/belarus/macron.html"})) as site:
-        article = fetch_article(f"{site}/short", allowed_address=_as_if_public)
+    with http_server(redirecting_handler({"/short": f"{news_site}/belarus/macron.html"})) as site:
+        article = fetch_article(f"{site}/short", allowed_address=as_if_public)
     assert "Tsikhanouskaya" in article.text or "Tikhanovskaya" in article.text
 
 
 def test_endless_redirects_are_given_up(news_site):
-    with http_server(_redirector({"/a": "/b", "/b": "/a"})) as site:
+    with http_server(redirecting_handler({"/a": "/b", "/b": "/a"})) as site:
         with pytest.raises(FetchError, match="more than 5 redirects"):
             fetch_article(f"{site}/a")
 

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from newsweave import nlp
 from newsweave.ingest import public_address
 from newsweave.service import create_app
-from servers import SEED_SOURCES, running_service, seed_articles
+from servers import SEED_SOURCES, as_if_public, http_server, inner_server, redirecting_handler, running_service, seed_articles
 
 TOKEN = "s3cret-token"
 
@@ -368,3 +369,14 @@ def test_control_characters_in_posted_reports_are_removed_before_storing(client:
     page = client.get(f"/stories/{story}", headers={"accept": "text/html"}).text
     assert "RFE/RL" in page and "\\u0000" not in brief and "\\u001b" not in brief
     assert not any(c in page for c in "\x00\x07\x1b")
+
+
+def test_the_paste_form_of_an_open_service_does_not_follow_a_redirect_to_an_internal_page(tmp_path: Path) -> None:
+    with inner_server() as (inner, visits), http_server(redirecting_handler({"/news": f"{inner}/admin"})) as site:
+        with TestClient(create_app(tmp_path / "open.db", fetch_address_allowed=as_if_public)) as open_client:
+            form = urlencode([("report", f"{site}/news"), ("report", f"{site}/news")])
+            answer = open_client.post("/brief", content=form, headers={
+                "content-type": "application/x-www-form-urlencoded", "accept": "text/html"})
+    assert answer.status_code == 422
+    assert "private or local address (127.0.0.2)" in answer.text and "hunter2" not in answer.text
+    assert visits == []
