@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/belarus-2020-09
+CHROMIUM ?= chromium
+# The browser the browser tests drive (Debian's package of the same name); installed by `make test` when missing.
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test test-system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,21 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/newsweave brief $(EXAMPLE)/
 
-test: install-test
+test: install-test test-system-packages
 	$(BIN)/python -m pytest -q
+
+# What the tests need that pip cannot install: Debian's chromium, with apt-get, when it is missing.
+test-system-packages:
+	@if ! command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "make test: installing Debian's chromium for the browser tests"; \
+	        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	    else \
+	        echo "make test: the browser tests need Debian's chromium, which is not installed;" \
+	             "run \`sudo apt-get install chromium\` (or run make test as root) and try again" >&2; \
+	        exit 2; \
+	    fi; \
+	fi
 
 bench: install-test
 	$(BIN)/python bench/run.py

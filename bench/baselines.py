@@ -1,8 +1,8 @@
-"""The summary baselines of DESIGN.md, run as their own process so whole runs can be timed alike.
+"""The summary baselines (lead, sumy's LexRank and TextRank), run as their own process so whole runs can be timed alike.
 
     python bench/baselines.py lead|lexrank|textrank IN.jsonl OUT.jsonl --max-words 260
 
-Sentences are split with a plain regex (as the figures in DESIGN.md were measured); every system,
+Sentences are split with a plain regex (as the reference figures in BENCHMARKS.md were measured); every system,
 newsweave included, fills its budget with whole sentences in its own rank order, skipping any
 sentence that would overflow it.
 """

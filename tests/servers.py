@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import subprocess
 import sys
@@ -18,6 +19,10 @@ SEED_SOURCES = ("RFE/RL", "Belsat", "Euronews")
 NEWSWEAVE_COMMAND = (sys.executable, "-m", "newsweave")
 """The command line as a subprocess runs it: this interpreter, so this checkout's newsweave."""
 SERVER_START_SECONDS = 60
+TEST_SITE_ADDRESS = ipaddress.ip_address("127.0.0.1")
+"""Where `http_server` listens; fetch tests treat it as a public site."""
+INNER_ADDRESS = "127.0.0.2"
+"""A second loopback address, where `inner_server` plays a page of the internal network."""
 
 
 def seed_articles(seeds_dir: Path) -> list[dict]:
@@ -44,6 +49,57 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def as_if_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """The fetch policy of a service bound beyond loopback, with the test site on 127.0.0.1 standing in for a public host."""
+    from newsweave.ingest import public_address
+
+    return address == TEST_SITE_ADDRESS or public_address(address)
+
+
+def redirecting_handler(targets: dict[str, str]) -> type[BaseHTTPRequestHandler]:
+    """A handler answering 302 to `targets[path]` (to the path itself when it is not listed)."""
+
+    class Redirector(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(302)
+            self.send_header("Location", targets.get(self.path, self.path))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Redirector
+
+
+@contextmanager
+def inner_server() -> Iterator[tuple[str, list[str]]]:
+    """A page of the internal network (an admin panel, a metadata service) on 127.0.0.2; yield its URL and its visits."""
+    visits: list[str] = []
+
+    class Inner(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            visits.append(self.path)
+            body = b"<html><body><article><p>Internal credentials: hunter2. Never to be fetched.</p></article></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((INNER_ADDRESS, 0), Inner)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{INNER_ADDRESS}:{server.server_address[1]}", visits
     finally:
         server.shutdown()
         server.server_close()

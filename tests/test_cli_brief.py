@@ -145,3 +145,32 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path, dev_clusters, new
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=300) == 141
     assert "Traceback" not in stderr and "Error" not in stderr
+
+
+def _with_control_characters(text: str) -> str:
+    """The text with a NUL, a bell and an escape put between its words (as a broken feed or a hostile post sends)."""
+    words = text.split(" ")
+    return " ".join(f"{word}\x00" if n % 7 == 3 else f"\x1b{word}\x07" if n % 11 == 5 else word
+                    for n, word in enumerate(words))
+
+
+def test_control_characters_in_reports_never_reach_the_html(seeds_dir, tmp_path):
+    for number, path in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        # after the first 4 KB, where a NUL does not make the file look binary
+        (tmp_path / path.name).write_text(" " * 4100 + _with_control_characters(path.read_text(encoding="utf-8")))
+    out = tmp_path / "brief.html"
+    assert main(["brief", str(tmp_path), "--format", "html", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Tsikhanouskaya" in page
+    assert not any(character in page for character in "\x00\x07\x1b")
+
+
+def test_control_characters_in_batch_documents_are_removed(seeds_dir, tmp_path):
+    texts = [_with_control_characters(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "nul", "documents": [*texts[:2], {"text": texts[2], "source": "Euro\x00news"}]}) + "\n")
+    out = tmp_path / "briefs.jsonl"
+    assert main(["brief", "--batch", str(batch), "--out", str(out), "--jobs", "1"]) == 0
+    brief = json.loads(out.read_text())
+    assert brief["summary"] and brief["sources"][2]["name"] == "Euronews"
+    assert not any(c in json.dumps(brief, ensure_ascii=False) for c in "\x00\x07\x1b")

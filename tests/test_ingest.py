@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsweave import FetchError, InputError
-from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, read_reports
-from servers import free_port, http_server
+from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, public_address, read_reports
+from servers import as_if_public, free_port, http_server, inner_server, redirecting_handler
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -198,6 +198,42 @@ def test_undecodable_text_is_reported(tmp_path):
         read_reports([str(report)])
 
 
-def test_public_only_fetch_refuses_local_addresses(news_site):
+def test_public_fetch_refuses_local_addresses(news_site):
     with pytest.raises(FetchError, match="private or local address"):
-        fetch_article(f"{news_site}/belarus/macron.html", public_only=True)
+        fetch_article(f"{news_site}/belarus/macron.html", allowed_address=public_address)
+
+
+# -- redirects, checked at every hop ---------------------------------------------------------------
+
+def test_a_redirect_to_an_internal_address_is_refused_before_connecting():
+    with inner_server() as (inner, visits), http_server(redirecting_handler({
+            "/story": f"{inner}/admin", "/metadata": "http://169.254.169.254/latest/meta-data/"})) as site:
+        with pytest.raises(FetchError, match=r"redirects to .*/admin, which points to a private or local address \(127\.0\.0\.2\)"):
+            fetch_article(f"{site}/story", allowed_address=as_if_public)
+        with pytest.raises(FetchError, match=r"private or local address \(169\.254\.169\.254\)"):
+            fetch_article(f"{site}/metadata", allowed_address=as_if_public)
+    assert visits == []
+
+
+def test_redirects_are_followed_to_an_allowed_page(news_site):
+    with http_server(redirecting_handler({"/short": f"{news_site}/belarus/macron.html"})) as site:
+        article = fetch_article(f"{site}/short", allowed_address=as_if_public)
+    assert "Tsikhanouskaya" in article.text or "Tikhanovskaya" in article.text
+
+
+def test_endless_redirects_are_given_up(news_site):
+    with http_server(redirecting_handler({"/a": "/b", "/b": "/a"})) as site:
+        with pytest.raises(FetchError, match="more than 5 redirects"):
+            fetch_article(f"{site}/a")
+
+
+def test_the_address_actually_connected_to_is_checked(news_site):
+    checked: list[object] = []
+
+    def allowed_once(address) -> bool:  # the name resolves to an allowed address, the connection reaches a refused one
+        checked.append(address)
+        return len(checked) == 1
+
+    with pytest.raises(FetchError, match="private or local address"):
+        fetch_article(f"{news_site}/belarus/macron.html", allowed_address=allowed_once)
+    assert len(checked) == 2

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from newsweave import nlp
+from newsweave.ingest import public_address
 from newsweave.service import create_app
-from servers import SEED_SOURCES, running_service, seed_articles
+from servers import SEED_SOURCES, as_if_public, http_server, inner_server, redirecting_handler, running_service, seed_articles
 
 TOKEN = "s3cret-token"
 
@@ -307,7 +310,7 @@ def test_an_html_page_is_read_for_its_text_and_title(client: TestClient) -> None
 
 
 def test_a_service_open_to_the_network_does_not_fetch_local_urls_for_the_paste_form(tmp_path: Path) -> None:
-    app = create_app(tmp_path / "open.db", fetch_private_urls=False)
+    app = create_app(tmp_path / "open.db", fetch_address_allowed=public_address)
     with TestClient(app) as open_client:
         form = "report=http%3A%2F%2F127.0.0.1%3A9%2Fadmin&report=http%3A%2F%2Flocalhost%3A9%2Fintranet"
         answer = open_client.post("/brief", content=form, headers={
@@ -320,3 +323,60 @@ def test_story_page_says_when_the_story_was_last_updated(client: TestClient, see
     page = client.get(f"/stories/{seed_story['id']}", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert "Story · 3 sources · updated " in page.text
+
+
+# -- writes from other sites -----------------------------------------------------------------------
+
+FAKE_WIRE_STORY = {"text": "Reuters reports that the central bank will double interest rates at midnight, "
+                           "officials said on Monday. The decision was taken in secret by the board.",
+                   "source": "Reuters", "url": "https://fake.example/rates"}
+
+
+def test_a_write_not_sent_as_json_is_refused_with_415_and_stores_nothing(client: TestClient) -> None:
+    before = client.get("/api/stories").json()["stories"]
+    plain = client.post("/api/articles", content=json.dumps(FAKE_WIRE_STORY), headers={"content-type": "text/plain"})
+    untyped = client.post("/api/brief", content=b'{"documents": ["a", "b"]}')
+    assert plain.status_code == 415 and "application/json" in plain.json()["error"]
+    assert untyped.status_code == 415 and "no Content-Type" in untyped.json()["error"]
+    assert client.get("/api/stories").json()["stories"] == before
+
+
+def test_a_write_from_another_sites_page_is_refused_with_403(client: TestClient) -> None:
+    foreign = client.post("/api/articles", json=FAKE_WIRE_STORY, headers={"origin": "https://evil.example"})
+    null_origin = client.post("/api/articles", json=FAKE_WIRE_STORY, headers={"origin": "null"})
+    form = client.post("/brief", content="report=a&report=b", headers={
+        "content-type": "application/x-www-form-urlencoded", "origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "https://evil.example" in foreign.json()["error"]
+    assert null_origin.status_code == 403 and form.status_code == 403
+
+
+def test_a_write_from_the_services_own_origin_is_accepted(client: TestClient) -> None:
+    own = client.post("/api/articles", json={**FAKE_WIRE_STORY, "url": "https://own.example/1"},
+                      headers={"origin": "http://testserver"})
+    assert own.status_code == 201, own.text
+
+
+def test_control_characters_in_posted_reports_are_removed_before_storing(client: TestClient, seeds_dir: Path) -> None:
+    articles = seed_articles(seeds_dir)
+    for number, article in enumerate(articles):
+        article["text"] = article["text"].replace(" ", " \x00", 9).replace(".", ".\x1b", 3)
+        article["url"] = f"https://nul.example/{number}"
+    articles[0]["source"], articles[0]["title"] = "RFE\x00/RL", "Macron\x00 meets\x07 Tsikhanouskaya"
+    answer = client.post("/api/articles", json=articles)
+    assert answer.status_code == 201, answer.text
+    story = answer.json()["articles"][0]["story"]
+    brief = client.get(f"/api/stories/{story}").text
+    page = client.get(f"/stories/{story}", headers={"accept": "text/html"}).text
+    assert "RFE/RL" in page and "\\u0000" not in brief and "\\u001b" not in brief
+    assert not any(c in page for c in "\x00\x07\x1b")
+
+
+def test_the_paste_form_of_an_open_service_does_not_follow_a_redirect_to_an_internal_page(tmp_path: Path) -> None:
+    with inner_server() as (inner, visits), http_server(redirecting_handler({"/news": f"{inner}/admin"})) as site:
+        with TestClient(create_app(tmp_path / "open.db", fetch_address_allowed=as_if_public)) as open_client:
+            form = urlencode([("report", f"{site}/news"), ("report", f"{site}/news")])
+            answer = open_client.post("/brief", content=form, headers={
+                "content-type": "application/x-www-form-urlencoded", "accept": "text/html"})
+    assert answer.status_code == 422
+    assert "private or local address (127.0.0.2)" in answer.text and "hunter2" not in answer.text
+    assert visits == []

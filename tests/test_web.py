@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from servers import SEED_SOURCES, running_service, seed_articles
+from servers import SEED_SOURCES, http_server, running_service, seed_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,7 +46,7 @@ def _chromium_path() -> str:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).exists():
             return candidate
-    pytest.fail("the browser tests need Debian's `chromium` (apt-get install chromium); .ci/run installs it")
+    pytest.fail("the browser tests need Debian's `chromium` (apt-get install chromium); `make test` installs it")
 
 
 @pytest.fixture(scope="module")
@@ -183,10 +184,81 @@ def test_pages_fit_the_screen_and_are_screenshotted(browser: object, site: dict,
     tab = context.new_page()
     for name, path in (("home", "/"), ("story", f"/stories/{site['seeds']}")):
         tab.goto(site["base"] + path)
-        assert tab.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS[width]["width"]
+        assert tab.evaluate("() => document.documentElement.scrollWidth") == VIEWPORTS[width]["width"]
         shot = folder / f"{name}-{width}.png"
         tab.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
     tab.locator("#summary button.cite").nth(1).click()
     tab.screenshot(path=str(folder / f"citation-{width}.png"))
     context.close()
+
+
+def _hostile_site_handler(service: str) -> type[http.server.BaseHTTPRequestHandler]:
+    """A page on another origin that tries to post a fake story to the service, as a no-cors fetch and as a form."""
+    story = json.dumps({"text": "Reuters: the central bank doubles its rates at midnight, officials said on Monday. "
+                                "The board decided in secret.", "source": "Reuters", "url": "https://fake.example/r"})
+    markup = (
+        "<!doctype html><html><body>"
+        f"<form id=f method=post action='{service}/api/articles' enctype=text/plain target=sink>"
+        f"<input type=hidden name='{story[:-2]}' value='{story[-2:]}'></form><iframe name=sink></iframe>"
+        "<script>"
+        f"fetch('{service}/api/articles', {{method: 'POST', mode: 'no-cors', headers: {{'Content-Type': 'text/plain'}},"
+        f" body: {json.dumps(story)}}}).finally(() => {{ window.__fetched = true; document.getElementById('f').submit(); }});"
+        "</script></body></html>"
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(markup)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def test_a_page_on_another_site_cannot_post_a_story_to_the_service(page: object, site: dict) -> None:
+    with httpx.Client(base_url=site["base"], timeout=60) as http_client:
+        before = http_client.get("/api/stories", params={"limit": 200}).json()["stories"]
+        with http_server(_hostile_site_handler(site["base"])) as hostile:
+            with page.expect_response(lambda response: "/api/articles" in response.url) as form_answer:
+                page.goto(hostile + "/")
+            page.wait_for_function("() => window.__fetched === true")
+            assert form_answer.value.status == 403
+        after = http_client.get("/api/stories", params={"limit": 200}).json()["stories"]
+    assert after == before
+
+
+@pytest.mark.parametrize("path", ["/stories/s-nope", "/no-such-page"])
+def test_an_unknown_page_is_an_html_404_page(page: object, site: dict, path: str) -> None:
+    answer = page.goto(site["base"] + path)
+    assert answer.status == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Not found"
+    assert page.locator("main a[href='/']").count() == 1
+    plain = httpx.get(site["base"] + path, headers={"accept": "*/*"})  # a link checker, curl, a preview bot
+    assert plain.status_code == 404 and plain.headers["content-type"].startswith("text/html")
+    api = httpx.get(site["base"] + "/api/stories/s-nope")
+    assert api.status_code == 404 and "error" in api.json()
+
+
+def test_the_command_lines_html_page_fits_a_phone(browser: object, seeds_dir: Path, tmp_path: Path,
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    from newsweave.cli import main
+
+    written = tmp_path / "brief.html"
+    assert main(["brief", str(seeds_dir), "--format", "html", "--out", str(written)]) == 0
+    folder = Path(os.environ.get(SCREENSHOT_DIR_VARIABLE) or tmp_path_factory.mktemp("screenshots"))
+    for width in sorted(VIEWPORTS):
+        context = browser.new_context(viewport=VIEWPORTS[width])
+        tab = context.new_page()
+        tab.goto(written.as_uri())
+        assert tab.evaluate("() => document.documentElement.scrollWidth") == VIEWPORTS[width]["width"]
+        grid = tab.locator("#coverage .grid-scroll")
+        assert grid.evaluate("e => e.getBoundingClientRect().right") <= VIEWPORTS[width]["width"]
+        tab.screenshot(path=str(folder / f"cli-brief-{width}.png"), full_page=True)
+        tab.locator("#coverage").screenshot(path=str(folder / f"cli-coverage-{width}.png"))
+        context.close()

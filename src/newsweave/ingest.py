@@ -6,7 +6,7 @@ import codecs
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,12 @@ FETCH_TIMEOUT_SECONDS = 15.0
 MAX_PAGE_BYTES = 5_000_000
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".xhtml", ""})
 USER_AGENT = "newsweave (+https://pypi.org/project/newsweave)"
+MAX_REDIRECTS = 5
+"""Redirects followed for one URL before giving up."""
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+AddressCheck = Callable[[IPAddress], bool]
+"""Which IP addresses a fetch may connect to (see `public_address`); None in a signature allows any."""
 
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article|<div|<p[ >])", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -28,6 +34,8 @@ _BYTE_ORDER_MARKS = (
 )
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+_CONTROL_CHARACTERS = {code: None for code in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F]} | {0x0B: "\n", 0x0C: "\n"}
+"""What `without_control_characters` does to each control character (None: removed)."""
 _READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 """Declared charsets that browsers read as Windows-1252 (names as `codecs.lookup` gives them)."""
 
@@ -44,11 +52,15 @@ def read_reports(paths: Sequence[str], *, timeout: float = FETCH_TIMEOUT_SECONDS
 
 
 def article_from_document(document: Any, *, fallback_id: str) -> Article:
-    """Build an Article from a batch-input document: a plain string or an object with `text` or `html`."""
+    """Build an Article from a batch-input document: a plain string or an object with `text` or `html`.
+
+    Control characters are removed from every string field (`without_control_characters`).
+    """
     if isinstance(document, str):
-        return Article(id=fallback_id, text=document)
+        return Article(id=fallback_id, text=without_control_characters(document))
     if not isinstance(document, dict):
         raise InputError(f"a document must be a string or an object, not {type(document).__name__}")
+    document = {key: without_control_characters(value) if isinstance(value, str) else value for key, value in document.items()}
     text = document.get("text")
     html = document.get("html")
     if not isinstance(text, str) and not isinstance(html, str):
@@ -87,15 +99,14 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     )
 
 
-def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, public_only: bool = False) -> Article:
+def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, allowed_address: AddressCheck | None = None) -> Article:
     """Fetch an http(s) page (with a timeout and a size cap) and read it as a report.
 
-    With `public_only`, a URL whose host resolves to a private, loopback or link-local address is
-    refused: a service open to a network must not fetch its own network's pages for strangers.
+    With `allowed_address` (e.g. `public_address`), every address the fetch would connect to, at
+    every redirect, must pass it: a service open to a network must not fetch its own network's
+    pages for strangers.
     """
-    if public_only:
-        _refuse_private_host(url)
-    body, content_type = fetch_bytes(url, timeout=timeout)
+    body, content_type = fetch_bytes(url, timeout=timeout, allowed_address=allowed_address)
     if "html" in content_type or _HTML_START.match(body):
         return article_from_html(decode_text(body, where=url, declared=charset_of(content_type)), article_id=url, url=url)
     if content_type.startswith("text/"):
@@ -104,52 +115,127 @@ def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, public_on
     raise FetchError(f"the server sent {shown}, not an HTML page or text", where=url)
 
 
-def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_PAGE_BYTES) -> tuple[bytes, str]:
-    """Download a URL's body and Content-Type header (lower-cased); refuse errors, time-outs and bodies over `max_bytes`."""
+def public_address(address: IPAddress) -> bool:
+    """Whether an IP address is on the public internet (not private, loopback, link-local or reserved)."""
+    return address.is_global and not (isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None
+                                      and not address.ipv4_mapped.is_global)
+
+
+def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_PAGE_BYTES,
+                allowed_address: AddressCheck | None = None) -> tuple[bytes, str]:
+    """Download a URL's body and Content-Type header (lower-cased); refuse errors, time-outs and bodies over `max_bytes`.
+
+    Redirects are followed here, at most `MAX_REDIRECTS`. With `allowed_address`, each hop's host is
+    resolved once, every address it has must pass the check, and the connection goes to that checked
+    address (so a DNS answer that changes between check and connect cannot slip through).
+    """
     import httpx
 
+    current = url
     try:
-        with httpx.stream(
-            "GET", url, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        ) as response:
-            if response.status_code >= 400:
-                raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"the page is larger than {max_bytes // 1_000_000} MB; save the article text instead", where=url)
-                chunks.append(chunk)
-            content_type = response.headers.get("content-type", "").strip().lower()
+        with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, trust_env=allowed_address is None) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                request = _hop_request(client, current, allowed_address, where=url)
+                response = client.send(request, stream=True)
+                try:
+                    if allowed_address is not None:
+                        _check_connected_address(response, allowed_address, current, where=url)
+                    if response.is_redirect and response.headers.get("location"):
+                        current = _redirect_target(current, response.headers["location"], where=url)
+                        continue
+                    if response.status_code >= 400:
+                        raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
+                    return _limited_body(response, max_bytes, where=url), response.headers.get("content-type", "").strip().lower()
+                finally:
+                    response.close()
     except httpx.TimeoutException as error:
         raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url) from error
     except httpx.HTTPError as error:
         raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url) from error
-    return b"".join(chunks), content_type
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects; give the page's final address", where=url)
 
 
-def _refuse_private_host(url: str) -> None:
-    host = urlparse(url).hostname
+def _hop_request(client: Any, url: str, allowed_address: AddressCheck | None, *, where: str) -> Any:
+    """The GET of one hop; with `allowed_address`, sent to the checked IP of the host (Host header and TLS name kept)."""
+    import httpx
+
+    target = httpx.URL(url)
+    if allowed_address is None:
+        return client.build_request("GET", target)
+    address = _checked_address(target.host, allowed_address, url=url, where=where)
+    return client.build_request("GET", target.copy_with(host=str(address)), headers={"Host": target.netloc.decode("ascii")},
+                                extensions={"sni_hostname": target.host})
+
+
+def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, where: str) -> IPAddress:
+    """The address to connect to for `host`; FetchError when it, or any other address the host has, fails the check."""
     if not host:
-        raise FetchError("this is not a web address with a host name", where=url)
+        raise FetchError("this is not a web address with a host name", where=where)
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as error:
-        raise FetchError(f"the host name cannot be resolved ({error.strerror or error}); check the address", where=url) from error
+        raise FetchError(f"the host name of {url} cannot be resolved ({error.strerror or error}); check the address",
+                         where=where) from error
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            raise FetchError(f"points to a private or local address ({ip}); only public pages are fetched here", where=url)
+        if not allowed_address(address):
+            raise FetchError(_refused_address(url, address, where=where), where=where)
+    return addresses[0]
+
+
+def _check_connected_address(response: Any, allowed_address: AddressCheck, url: str, *, where: str) -> None:
+    """Refuse the answer when the peer the connection reached is not an allowed address."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not peer:
+        raise FetchError("the address the connection reached could not be checked; not fetched", where=where)
+    address = ipaddress.ip_address(str(peer[0]).split("%")[0])
+    if not allowed_address(address):
+        raise FetchError(_refused_address(url, address, where=where), where=where)
+
+
+def _refused_address(url: str, address: IPAddress, *, where: str) -> str:
+    hop = "" if url == where else f"redirects to {url}, which "
+    return f"{hop}points to a private or local address ({address}); only public pages are fetched here"
+
+
+def _redirect_target(current: str, location: str, *, where: str) -> str:
+    import httpx
+
+    target = httpx.URL(current).join(location)
+    if target.scheme not in ("http", "https"):
+        raise FetchError(f"redirects to {location!r}, which is not an http(s) address", where=where)
+    return str(target)
+
+
+def _limited_body(response: Any, max_bytes: int, *, where: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"the page is larger than {max_bytes // 1_000_000} MB; save the article text instead", where=where)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def without_control_characters(text: str) -> str:
+    """The text without C0 control characters (NUL, bell, escape ...) and DEL; tab, newline and carriage
+    return are kept, vertical tab and form feed become newlines."""
+    return text.translate(_CONTROL_CHARACTERS)
 
 
 def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
-    """Decode a report's bytes; refuse binary data.
+    """Decode a report's bytes; refuse binary data; remove control characters (`without_control_characters`).
 
     In order: a byte-order mark, UTF-8, the charset declared by the server (`declared`) or by the
     page itself (`<meta charset>`, `<?xml encoding>`), then charset_normalizer's guess, where
     Windows-1252 (the web's commonest legacy encoding) wins a tie.
     """
+    return without_control_characters(_decode(data, where=where, declared=declared))
+
+
+def _decode(data: bytes, *, where: str, declared: str | None) -> str:
     for mark, codec in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             text = _decoded(data, codec)

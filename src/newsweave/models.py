@@ -52,7 +52,7 @@ class Story:
 
 @dataclass(slots=True)
 class Brief:
-    """What a reader gets for a story; `to_dict` is the Brief JSON contract of DESIGN.md."""
+    """What a reader gets for a story; `to_dict` is the Brief JSON contract (docs/brief-json.md)."""
 
     id: str
     title: str

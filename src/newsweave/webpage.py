@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from html import escape
+from html import escape as _html_escape
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlparse
+
+from .ingest import without_control_characters
 
 ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
 STATIC_PREFIX = "/static/"
@@ -21,6 +23,11 @@ MAX_QUOTES_SHOWN = 8
 MAX_ENTITIES_SHOWN = 14
 STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
 STATUS_ORDER = ("disputed", "corroborated", "single-source")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """`html.escape`, and control characters removed: a NUL or escape character never reaches the page raw."""
+    return _html_escape(without_control_characters(text), quote=quote)
 
 
 @cache
@@ -43,7 +50,7 @@ def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer">{icon}<title>{escape(title)}</title>{head_assets}</head>'
+        f'<meta name="referrer" content="same-origin">{icon}<title>{escape(title)}</title>{head_assets}</head>'
         f"<body>{header}<main class=page>{body}</main>{tail_assets}</body></html>\n"
     )
 

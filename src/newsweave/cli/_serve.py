@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Open the store and serve until interrupted."""
     import uvicorn
 
+    from ..ingest import public_address
     from ..service import create_app
     from ..store import default_db_path
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         db_path,
         token=token,
         max_body_bytes=int(args.max_body_mb * 1_000_000),
-        fetch_private_urls=_is_loopback(args.host),
+        fetch_address_allowed=None if _is_loopback(args.host) else public_address,
     )
     print(f"newsweave: serving {db_path} on http://{args.host}:{args.port}/"
           + (" (writes need the token)" if token else ""), file=sys.stderr)

@@ -29,7 +29,9 @@ MAX_STORIES_PER_PAGE = 200
 DEFAULT_STORIES_PER_PAGE = 50
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "the body is not valid JSON"},
+    403: {"model": ErrorOut, "description": "the request came from another site's page (its Origin is not this service)"},
     413: {"model": ErrorOut, "description": "the body is larger than the service's limit"},
+    415: {"model": ErrorOut, "description": "the body was not sent as `Content-Type: application/json`"},
     422: {"model": ErrorOut, "description": "a field is missing or has the wrong type"},
 }
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut, "description": "missing or wrong bearer token"}}

@@ -12,11 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
+from ..ingest import AddressCheck
 from ..store import Store
 from . import _api, _web
 from ._briefs import BriefCache
@@ -31,9 +33,13 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the page's own
+    # form posts, which WriteGuard must refuse; links to other sites still get no referrer.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+"""Methods that change something or run work; they are checked by `WriteGuard`."""
 ERROR_STATUS: list[tuple[type[NewsweaveError], int]] = [
     (NotFoundError, 404), (InputError, 422), (StoreError, 503), (SetupError, 500),
 ]
@@ -50,17 +56,17 @@ def create_app(
     *,
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    fetch_private_urls: bool = True,
+    fetch_address_allowed: AddressCheck | None = None,
 ) -> FastAPI:
     """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`.
 
-    `fetch_private_urls=False` makes the paste form refuse URLs of private or local hosts (for a
-    service reachable from a network).
+    `fetch_address_allowed` says which addresses the paste form may fetch pasted URLs from, at every
+    redirect (`newsweave.ingest.public_address` for a service reachable from a network; None: any).
     """
     store = Store(db_path)
     pipeline_lock = threading.Lock()
     state = ServiceState(store=store, briefs=BriefCache(store, pipeline_lock), pipeline_lock=pipeline_lock,
-                         max_body_bytes=max_body_bytes, fetch_private_urls=fetch_private_urls)
+                         max_body_bytes=max_body_bytes, fetch_address_allowed=fetch_address_allowed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +85,7 @@ def create_app(
     app.include_router(_api.router(token=token or None))
     app.include_router(_web.router())
     _add_error_handlers(app)
+    app.add_middleware(WriteGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     return app
@@ -193,6 +200,38 @@ class BodyLimit:
         except BodyTooLargeError:
             if not started:
                 await error_response(413, _too_large_message(self.max_bytes))(scope, receive, send)
+
+
+class WriteGuard:
+    """Refuse cross-site writes: a write from another site's page carries that site's `Origin`, and an API
+    write must be `application/json` (a type a page elsewhere cannot send without a CORS preflight)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS:
+            refusal = _write_refusal(scope)
+            if refusal is not None:
+                await error_response(*refusal)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _write_refusal(scope: Scope) -> tuple[int, str] | None:
+    """(status, message) when a write must be refused: a foreign Origin (403), an API write not sent as JSON (415)."""
+    headers = Headers(scope=scope)
+    origin = headers.get("origin")
+    own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+    if origin is not None and origin.rstrip("/").lower() != own.lower():
+        return 403, (f"writes are accepted only from this service's own pages ({own}), not from {origin}; "
+                     "post from a program without an Origin header, or from the service's page")
+    if scope["path"].startswith("/api/"):
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return 415, (f"send the body as JSON with `Content-Type: application/json`, "
+                         f"not {media_type or 'no Content-Type'}")
+    return None
 
 
 class SecurityHeaders:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from ..ingest import AddressCheck
 from ..store import Store
 from ._briefs import BriefCache
 
@@ -20,8 +21,8 @@ class ServiceState:
     briefs: BriefCache
     pipeline_lock: threading.Lock
     max_body_bytes: int
-    fetch_private_urls: bool
-    """False when the paste form must refuse URLs of private or local hosts."""
+    fetch_address_allowed: AddressCheck | None
+    """Which addresses the paste form may fetch from (None: any)."""
 
 
 def install_state(app: FastAPI, state: ServiceState) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -13,11 +12,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from .._errors import InputError, NotFoundError
-from ..ingest import fetch_article
+from ..ingest import AddressCheck, fetch_article, without_control_characters
 from ..models import Article
 from ..pipeline import make_brief
 from ..store import Store, StorySummary
-from ..webpage import ASSET_NAMES, asset_text, brief_markup, page
+from ..webpage import ASSET_NAMES, asset_text, brief_markup, escape, page
 from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
@@ -81,11 +80,12 @@ def favicon() -> Response:
 
 
 def wants_html(request: Request) -> bool:
-    """Whether an error should be a page (a browser on a page route) rather than JSON (the API)."""
+    """Whether an error should be a page (any route but the API's, unless the client asks for JSON only)."""
     path = request.url.path
-    if path.startswith("/api") or path.startswith("/static") or path == "/openapi.json":
+    if path.startswith(("/api/", "/static/")) or path in ("/api", "/openapi.json"):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 def error_page(status: int, message: str) -> HTMLResponse:
@@ -97,20 +97,21 @@ def error_page(status: int, message: str) -> HTMLResponse:
 
 
 def _brief_of_pasted(state: ServiceState, pasted: list[str]) -> dict[str, Any]:
-    articles = _pasted_articles(pasted, public_only=not state.fetch_private_urls)
+    articles = _pasted_articles(pasted, allowed_address=state.fetch_address_allowed)
     with state.pipeline_lock:
         return make_brief(articles).to_dict()
 
 
-def _pasted_articles(pasted: list[str], *, public_only: bool) -> list[Article]:
+def _pasted_articles(pasted: list[str], *, allowed_address: AddressCheck | None) -> list[Article]:
     """One Article per pasted text; a field holding only URLs (one a line) gives one fetched report per URL."""
     articles: list[Article] = []
     for text in pasted:
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         if lines and all(_URL_LINE.match(line) for line in lines):
-            articles.extend(fetch_article(url, public_only=public_only) for url in lines)
+            articles.extend(fetch_article(url, allowed_address=allowed_address) for url in lines)
         else:
-            articles.append(Article(id=f"pasted-{len(articles) + 1}", text=text, source=f"Pasted report {len(articles) + 1}"))
+            articles.append(Article(id=f"pasted-{len(articles) + 1}", text=without_control_characters(text),
+                                    source=f"Pasted report {len(articles) + 1}"))
         if len(articles) > MAX_PASTED_REPORTS:
             raise InputError(f"at most {MAX_PASTED_REPORTS} reports at once; paste fewer")
     if len(articles) < 2:
