@@ -44,7 +44,7 @@ def prepare(dev: Path) -> list[Cluster]:
     """Run the pipeline's stages up to the features on every dev cluster (grammar checked for all)."""
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from newsweave.align.claims import sentence_space
+    from newsweave.space import sentence_space
     from newsweave.analyze import mark_verbless_fragments
     from newsweave.pipeline import articles_from_documents, prepare_articles
     from newsweave.summarize import sentence_features

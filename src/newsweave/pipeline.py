@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .align.claims import entity_texts, sentence_space
 from .analyze import mark_verbless_fragments, split_sentences
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
+from .space import entity_texts, sentence_space
 from .summarize import DEFAULT_MAX_WORDS, SummarySentence, summarize
 
 

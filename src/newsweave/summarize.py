@@ -1,7 +1,7 @@
 """Multi-document extractive summary: score sentences, pick the best without repeating, order them as a story.
 
 Sentences are taken verbatim from their sources; nothing is rewritten. Each chosen sentence cites its
-own source and every other source holding a sentence that states the same fact (`align.claims`).
+own source and every other source holding a sentence that states the same fact (`space.supporting_articles`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
-from .align.claims import SentenceSpace, support_counts, supporting_articles
 from .models import Article, Sentence
+from .space import SentenceSpace, support_counts, supporting_articles
 
 DEFAULT_MAX_WORDS = 120
 REDUNDANCY_SIMILARITY = 0.3

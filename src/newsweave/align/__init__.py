@@ -6,15 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..models import Article, Brief, Sentence
-from .claims import (
-    Claim,
-    SentenceSpace,
-    claim_order,
-    group_claims,
-    sentence_space,
-    supporting_articles,
-    wire_origins,
-)
+from ..space import SentenceSpace
+from .claims import Claim, claim_order, group_claims, wire_origins
 from .disagreements import find_disagreements
 from .quotes import find_quotes
 from .timeline import build_timeline
@@ -22,7 +15,7 @@ from .timeline import build_timeline
 if TYPE_CHECKING:
     from ..entities import EntityIndex
 
-__all__ = ["Claim", "SentenceSpace", "fill_analysis", "group_claims", "sentence_space", "supporting_articles"]
+__all__ = ["Claim", "fill_analysis", "group_claims"]
 
 
 def fill_analysis(
@@ -40,8 +33,7 @@ def fill_analysis(
     that each leads its own claim and cites the same sources as its summary item.
     """
     origins = wire_origins(space, len(articles))
-    row_of = {id(s): i for i, s in enumerate(space.sentences)}
-    leading = [row_of[id(s)] for s in summary if id(s) in row_of]
+    leading = [row for s in summary if (row := space.row_of(s)) is not None]
     claims = group_claims(space, claim_order(space, first=leading), origins=origins)
     disagreements = find_disagreements(articles, space, entities, claims, origins)
     brief.entities = entities.to_brief()
