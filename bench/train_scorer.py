@@ -21,12 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+from newsweave.options import Options
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV = ROOT.parent / "shared" / "data" / "multinews-dev.jsonl"
 SCORER_FILE = ROOT / "src" / "newsweave" / "data" / "sentence_scorer.json"
 FOLDS = 5
 RIDGE_ALPHA = 1.0
 BUDGET = 260
+OPTIONS = Options(max_words=BUDGET)
+"""The options the scorer is trained and scored with: the 260-word budget of the benchmarks, other tunables at their defaults."""
 
 
 @dataclass
@@ -57,7 +61,8 @@ def prepare(dev: Path) -> list[Cluster]:
         space = sentence_space(articles, stem=True)
         reference = stemmer.tokenize(row["summary"])
         targets = np.array([_overlap(stemmer.tokenize(s.text), reference) for s in space.sentences])
-        clusters.append(Cluster(articles, space, sentence_features(articles, space), targets, row["summary"]))
+        features = sentence_features(articles, space, same_fact_similarity=OPTIONS.same_fact_similarity)
+        clusters.append(Cluster(articles, space, features, targets, row["summary"]))
     return clusters
 
 
@@ -104,7 +109,7 @@ def score(clusters: list[Cluster], scorer: dict) -> dict[str, float]:
     rouge = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
     totals = Counter()
     for cluster in clusters:
-        chosen = summarize(cluster.articles, cluster.space, max_words=BUDGET, scorer=weights)
+        chosen = summarize(cluster.articles, cluster.space, options=OPTIONS, scorer=weights)
         result = rouge.score(cluster.reference, "\n".join(c.sentence.text for c in chosen))
         for key, value in result.items():
             totals[key] += value.fmeasure

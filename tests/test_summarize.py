@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsweave import make_brief
+from newsweave import Options, make_brief
 from newsweave.ingest import read_reports
 from newsweave.pipeline import articles_from_documents
 
@@ -57,12 +57,12 @@ def test_summary_keeps_to_the_default_word_budget(seed_summary):
 
 @pytest.mark.parametrize("budget", [15, 40, 260])
 def test_any_word_budget_is_honoured(seeds_dir, budget):
-    brief = make_brief(read_reports([str(seeds_dir)]), max_words=budget, full_analysis=False)
+    brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=budget), full_analysis=False)
     assert sum(len(s["text"].split()) for s in brief.summary) <= budget
 
 
 def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
-    brief = make_brief(read_reports([str(seeds_dir)]), max_words=1000, full_analysis=False)
+    brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=1000), full_analysis=False)
     text = " ".join(s["text"] for s in brief.summary)
     assert "The US and as the legitimate president." not in text
     assert "But last week, prompting" not in text
@@ -92,7 +92,7 @@ def test_same_input_gives_the_same_brief(seeds_dir, seed_summary):
 
 def test_dev_clusters_get_summaries_within_budget(dev_clusters):
     for cluster in dev_clusters:
-        brief = make_brief(articles_from_documents(cluster["documents"]), max_words=260, full_analysis=False, min_sources=1)
+        brief = make_brief(articles_from_documents(cluster["documents"]), options=Options(max_words=260), full_analysis=False, min_sources=1)
         assert brief.summary, cluster["id"]
         assert sum(len(s["text"].split()) for s in brief.summary) <= 260
         for item in brief.summary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._errors import FetchError, InputError, NewsweaveError, NotEnoughSourcesError, NotFoundError, StoreError
 from .models import Article, Brief, Sentence, Story
+from .options import Options
 from .pipeline import articles_from_documents, make_brief
 
 __version__ = "0.1.0"
@@ -16,6 +17,7 @@ __all__ = [
     "NewsweaveError",
     "NotEnoughSourcesError",
     "NotFoundError",
+    "Options",
     "Sentence",
     "Story",
     "StoreError",

@@ -11,27 +11,27 @@ from .analyze import mark_verbless_fragments, split_sentences
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
+from .options import DEFAULT_OPTIONS, Options
 from .space import entity_texts, sentence_space
-from .summarize import DEFAULT_MAX_WORDS, SummarySentence, summarize
+from .summarize import SummarySentence, summarize
 
 
 def make_brief(
     articles: Sequence[Article],
     *,
-    story_id: str | None = None,
-    max_words: int = DEFAULT_MAX_WORDS,
+    options: Options = DEFAULT_OPTIONS,
     full_analysis: bool = True,
     min_sources: int = 2,
+    story_id: str | None = None,
     title: str | None = None,
 ) -> Brief:
     """Turn reports of one event into a Brief; `full_analysis=False` fills only the summary.
 
-    A brief compares reports, so fewer than `min_sources` reports with text is refused; batch
-    callers pass 1 to accept stories that only one outlet covered. A stored story passes its
-    `title`, so its brief is named as the list of stories names it.
+    `options` holds the tunables (summary budget, similarity thresholds; see `Options`). A brief
+    compares reports, so fewer than `min_sources` reports with text is refused; batch callers pass 1
+    to accept stories that only one outlet covered. A stored story passes its `title`, so its brief
+    is named as the list of stories names it.
     """
-    if max_words < 1:
-        raise InputError(f"--max-words must be a positive number of words, not {max_words}")
     articles = prepare_articles(articles, min_sources=min_sources)
     entities = None
     if full_analysis:
@@ -43,7 +43,7 @@ def make_brief(
         space = sentence_space(articles, stem=True)
     else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
         space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
-    chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
+    chosen = summarize(articles, space, options=options, confirm=mark_verbless_fragments)
     brief = Brief(
         id=story_id or _story_id(articles),
         title=title or _title(articles, [c.sentence.text for c in chosen]),
@@ -53,7 +53,7 @@ def make_brief(
     if entities is not None:
         from .align import fill_analysis
 
-        fill_analysis(brief, articles, space, entities, summary=[c.sentence for c in chosen])
+        fill_analysis(brief, articles, space, entities, summary=[c.sentence for c in chosen], options=options)
     return brief
 
 

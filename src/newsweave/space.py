@@ -4,7 +4,7 @@ Sentences are compared by TF-IDF cosine. When the story's entities are known, ea
 replaced by one token per entity (`entity_texts`), so "Tikhanovskaya" and "Ms Tsikhanouskaya" count
 as the same word, and other words are reduced to their Snowball stems (`stem=True`), so "mediating"
 and "mediation" count as one word too. Two sentences of different articles state the same fact
-from a cosine threshold on (`supporting_articles`): the summary cites by it, and claims group by it.
+from a cosine threshold on (`supporting_articles`, `Options.same_fact_similarity`): the summary cites by it, and claims group by it.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import numpy as np
 from scipy import sparse
 
 from .models import Article, Sentence
+from .options import SAME_FACT_SIMILARITY
 
 if TYPE_CHECKING:
     from .entities import EntityIndex
 
-SAME_FACT_SIMILARITY = 0.45
-"""TF-IDF cosine from which two sentences of different sources are taken to state the same fact."""
 STEM_CACHE_SIZE = 200_000
 """Words whose stem is remembered (a few MB): most words of news recur from story to story."""
 

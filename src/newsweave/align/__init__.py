@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..models import Article, Brief, Sentence
+from ..options import DEFAULT_OPTIONS, Options
 from ..space import SentenceSpace
 from .claims import Claim, claim_order, group_claims, wire_origins
 from .disagreements import find_disagreements
@@ -25,6 +26,7 @@ def fill_analysis(
     entities: EntityIndex,
     *,
     summary: Sequence[Sentence] = (),
+    options: Options = DEFAULT_OPTIONS,
 ) -> None:
     """Fill the Brief's entities, claims, disagreements, quotes and timeline.
 
@@ -32,15 +34,19 @@ def fill_analysis(
     was chosen and cited in; claims are aligned in it, visiting the summary's sentences first so
     that each leads its own claim and cites the same sources as its summary item.
     """
-    origins = wire_origins(space, len(articles))
+    same_fact = options.same_fact_similarity
+    origins = wire_origins(space, len(articles), copy_similarity=options.copy_similarity, copy_share=options.copy_share)
     leading = [row for s in summary if (row := space.row_of(s)) is not None]
-    claims = group_claims(space, claim_order(space, first=leading), origins=origins)
-    disagreements = find_disagreements(articles, space, entities, claims, origins)
+    order = claim_order(space, first=leading, same_fact_similarity=same_fact)
+    claims = group_claims(space, order, origins=origins, same_fact_similarity=same_fact)
+    disagreements = find_disagreements(
+        articles, space, entities, claims, origins, context_similarity=options.figure_context_similarity
+    )
     brief.entities = entities.to_brief()
     brief.claims = _claim_dicts(claims, disagreements)
     brief.disagreements = disagreements
     brief.quotes = find_quotes(articles, entities)
-    brief.timeline = build_timeline(articles, space)
+    brief.timeline = build_timeline(articles, space, same_event_similarity=options.same_event_similarity)
 
 
 def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:

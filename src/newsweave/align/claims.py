@@ -15,13 +15,11 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from ..models import Sentence
+from ..options import COPY_SHARE, COPY_SIMILARITY, SAME_FACT_SIMILARITY
 from ..space import SentenceSpace, support_counts, supporting_articles
 
-COPY_SIMILARITY = 0.85
-"""TF-IDF cosine from which two sentences are copies of one another (wire copy, syndication)."""
-COPY_SHARE = 0.5
-"""Two articles are one origin when this share of the shorter one's sentences are copies in the other."""
 COPY_MIN_SENTENCES = 3
+"""Two articles are one origin only when at least this many sentences (or all of the shorter one's) are copies."""
 
 
 @dataclass(slots=True)
@@ -34,12 +32,18 @@ class Claim:
     origins: list[list[int]] = field(default_factory=list)
 
 
-def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
-    """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one."""
+def wire_origins(
+    space: SentenceSpace, article_count: int, *, copy_similarity: float = COPY_SIMILARITY, copy_share: float = COPY_SHARE
+) -> list[int]:
+    """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one.
+
+    Sentences are copies from `copy_similarity` on; two articles are one origin when `copy_share` of
+    the shorter one's sentences are copies in the other.
+    """
     if article_count < 2 or not space.sentences:
         return list(range(article_count))
     article_of = np.array([s.article for s in space.sentences])
-    copies = space.similarity.multiply(space.similarity >= COPY_SIMILARITY).tocoo()
+    copies = space.similarity.multiply(space.similarity >= copy_similarity).tocoo()
     linked = np.zeros((article_count, article_count), dtype=np.int64)
     for article in range(article_count):
         rows = copies.row[article_of[copies.row] == article]
@@ -53,19 +57,25 @@ def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
         for b in range(article_count):
             shorter = max(1, min(sizes[a], sizes[b]))
             shared = min(linked[a, b], linked[b, a])
-            same[a, b] = a != b and shared >= min(COPY_MIN_SENTENCES, shorter) and shared / shorter >= COPY_SHARE
+            same[a, b] = a != b and shared >= min(COPY_MIN_SENTENCES, shorter) and shared / shorter >= copy_share
     _, labels = connected_components(sparse.csr_matrix(same), directed=False)
     return labels.tolist()
 
 
-def group_claims(space: SentenceSpace, order: Sequence[int], *, origins: Sequence[int] | None = None) -> list[Claim]:
+def group_claims(
+    space: SentenceSpace,
+    order: Sequence[int],
+    *,
+    origins: Sequence[int] | None = None,
+    same_fact_similarity: float = SAME_FACT_SIMILARITY,
+) -> list[Claim]:
     """Group usable sentences into claims, visiting them in `order` (best first); each sentence joins one claim."""
     taken: set[int] = set()
     claims: list[Claim] = []
     for index in order:
         if index in taken or space.sentences[index].broken:
             continue
-        support = supporting_articles(space, index)
+        support = supporting_articles(space, index, threshold=same_fact_similarity)
         members = [index, *(other for other in support.values() if other not in taken)]
         taken.update(members)
         sources = sorted({space.sentences[index].article, *support})
@@ -83,9 +93,11 @@ def origin_groups(sources: Iterable[int], origins: Sequence[int] | None) -> list
     return list(groups.values())
 
 
-def claim_order(space: SentenceSpace, *, first: Sequence[int] = ()) -> list[int]:
+def claim_order(
+    space: SentenceSpace, *, first: Sequence[int] = (), same_fact_similarity: float = SAME_FACT_SIMILARITY
+) -> list[int]:
     """Visit `first` (the summary's sentences), then sentences with the most supporting sources, then story order."""
-    support = support_counts(space)
+    support = support_counts(space, threshold=same_fact_similarity)
     leading = set(first)
     rest = sorted(
         (i for i in range(len(space.sentences)) if i not in leading),
