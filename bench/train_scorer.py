@@ -56,8 +56,7 @@ def prepare(dev: Path) -> list[Cluster]:
     stemmer = DefaultTokenizer(use_stemmer=True)
     clusters = []
     for row in map(json.loads, dev.read_text().splitlines()):
-        articles = prepare_articles(articles_from_documents(row["documents"]), min_sources=1)
-        mark_verbless_fragments([s for a in articles for s in a.sentences])
+        articles = mark_verbless_fragments(prepare_articles(articles_from_documents(row["documents"]), min_sources=1))
         space = sentence_space(articles, stem=True)
         reference = stemmer.tokenize(row["summary"])
         targets = np.array([_overlap(stemmer.tokenize(s.text), reference) for s in space.sentences])

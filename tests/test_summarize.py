@@ -97,3 +97,19 @@ def test_dev_clusters_get_summaries_within_budget(dev_clusters):
         assert sum(len(s["text"].split()) for s in brief.summary) <= 260
         for item in brief.summary:
             assert any(item["text"] in " ".join(d.split()) for d in cluster["documents"]), item["text"]
+
+
+def test_grammar_check_of_the_best_candidates_chooses_as_checking_every_sentence(seeds_dir, dev_clusters):
+    from newsweave.analyze import mark_verbless_fragments, verbless_fragments
+    from newsweave.pipeline import prepare_articles
+    from newsweave.space import sentence_space
+    from newsweave.summarize import summarize
+
+    options = Options(max_words=260)
+    stories = [read_reports([str(seeds_dir)])] + [articles_from_documents(c["documents"]) for c in dev_clusters]
+    for reports in stories:
+        articles = prepare_articles(reports, min_sources=1)
+        lazy = summarize(articles, sentence_space(articles, stem=True), options=options, check=verbless_fragments)
+        checked = mark_verbless_fragments(articles)
+        eager = summarize(checked, sentence_space(checked, stem=True), options=options)
+        assert [c.sentence.text for c in lazy] == [c.sentence.text for c in eager]

@@ -1,13 +1,14 @@
-"""Run the stages in order for one story: clean, analyze, align, summarize, and assemble the Brief."""
+"""Run the stages in order for one story: clean, analyze, sentence space, summarize, align; assemble the Brief."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .analyze import mark_verbless_fragments, split_sentences
+from .analyze import mark_verbless_fragments, split_sentences, verbless_fragments
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
@@ -30,50 +31,48 @@ def make_brief(
     `options` holds the tunables (summary budget, similarity thresholds; see `Options`). A brief
     compares reports, so fewer than `min_sources` reports with text is refused; batch callers pass 1
     to accept stories that only one outlet covered. A stored story passes its `title`, so its brief
-    is named as the list of stories names it.
+    is named as the list of stories names it. The articles given are left as they are.
     """
     articles = prepare_articles(articles, min_sources=min_sources)
-    entities = None
+    analysis: dict[str, list[dict]] = {}
     if full_analysis:
+        from .align import cross_source_analysis
         from .entities import analyze_entities
 
-        mark_verbless_fragments([s for a in articles for s in a.sentences])
-        entities = analyze_entities(articles)
-    if entities is None:
-        space = sentence_space(articles, stem=True)
-    else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
+        articles, entities = analyze_entities(mark_verbless_fragments(articles))
+        # one token per entity and word stems, so paraphrases of one fact share more words
         space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
-    chosen = summarize(articles, space, options=options, confirm=mark_verbless_fragments)
-    brief = Brief(
+        chosen = summarize(articles, space, options=options)
+        summary = [c.sentence for c in chosen]
+        analysis = cross_source_analysis(articles, space, entities, summary=summary, options=options)
+    else:  # the grammar check runs only on the best summary candidates
+        space = sentence_space(articles, stem=True)
+        chosen = summarize(articles, space, options=options, check=verbless_fragments)
+    return Brief(
         id=story_id or _story_id(articles),
         title=title or _title(articles, [c.sentence.text for c in chosen]),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
         summary=[_summary_entry(c) for c in chosen],
+        **analysis,
     )
-    if entities is not None:
-        from .align import fill_analysis
-
-        fill_analysis(brief, articles, space, entities, summary=[c.sentence for c in chosen], options=options)
-    return brief
 
 
 def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> list[Article]:
-    """Clean and split each report; refuse fewer than `min_sources` reports with text."""
+    """Cleaned and split copies of the reports (the reports given are left as they are).
+
+    Refuses fewer than `min_sources` reports with text.
+    """
     kept: list[Article] = []
     for article in articles:
         cleaned = clean_text(article.text)
-        if not cleaned.text.strip():
-            continue
-        article.text = cleaned.text
-        article.published = article.published or cleaned.published
-        kept.append(article)
+        if cleaned.text.strip():
+            kept.append(replace(article, text=cleaned.text, published=article.published or cleaned.published))
     if len(kept) < max(1, min_sources):
         raise NotEnoughSourcesError(
             f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
             "give two or more reports of the same event"
         )
-    split_sentences(kept)
-    return kept
+    return split_sentences(kept)
 
 
 def articles_from_documents(documents: Any) -> list[Article]:

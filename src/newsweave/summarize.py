@@ -51,14 +51,10 @@ _DIGIT = re.compile(r"\d")
 
 
 CONFIRM_BATCH = 24
-"""How many of the best unchecked candidates are handed to `confirm` at a time."""
+"""How many of the best unchecked candidates are handed to the fragment check at a time."""
 
-SentenceCheck = Callable[[Sequence[Sentence]], None]
-
-
-def _mark_checked(sentences: Sequence[Sentence]) -> None:
-    for sentence in sentences:
-        sentence.checked = True
+FragmentCheck = Callable[[Sequence[Sentence]], Sequence[int]]
+"""Given sentences, the indices of those that are broken (`analyze.verbless_fragments`)."""
 
 
 @dataclass(slots=True)
@@ -79,19 +75,20 @@ def summarize(
     space: SentenceSpace,
     *,
     options: Options = DEFAULT_OPTIONS,
-    confirm: SentenceCheck = _mark_checked,
+    check: FragmentCheck | None = None,
     scorer: SentenceScorer | None = None,
 ) -> list[SummarySentence]:
     """Choose sentences within `options.max_words`, without redundancy, in story order, each with its supporting sources.
 
-    `confirm` has the last word on candidates before one is taken: the analyze stage's grammar
-    check, run on a few of the best candidates at a time, marks the ones that are broken.
+    A `check` (the analyze stage's grammar check) has the last word on candidates before one is
+    taken: it is run on a few of the best unchecked candidates at a time, and a candidate it finds
+    broken is skipped. Without one, the sentences' own `broken` marks are final.
     """
     if not space.sentences:
         return []
     same_fact = options.same_fact_similarity
     scores = sentence_scores(articles, space, scorer, same_fact_similarity=same_fact)
-    chosen = _select(space, scores, options, confirm)
+    chosen = _select(space, scores, options, check)
     chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
     return [SummarySentence(space.sentences[i], _evidence(space, i, same_fact)) for i in chosen]
 
@@ -168,21 +165,24 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def _select(space: SentenceSpace, scores: np.ndarray, options: Options, confirm: SentenceCheck) -> list[int]:
+def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: FragmentCheck | None) -> list[int]:
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
     similarity = space.similarity.toarray()
+    checked: set[int] = set()
+    fragments: set[int] = set()
     chosen: list[int] = []
     used = 0
     for rank, index in enumerate(ranked):
-        sentence = space.sentences[index]
-        words = count_words(sentence.text)
+        words = count_words(space.sentences[index].text)
         if used + words > options.max_words:
             continue
         if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
             continue
-        if not sentence.checked:
-            confirm([space.sentences[i] for i in ranked[rank : rank + CONFIRM_BATCH]])
-        if sentence.broken:
+        if check is not None and index not in checked:
+            batch = [i for i in ranked[rank : rank + CONFIRM_BATCH] if i not in checked]
+            fragments.update(batch[i] for i in check([space.sentences[i] for i in batch]))
+            checked.update(batch)
+        if index in fragments:
             continue
         chosen.append(index)
         used += words

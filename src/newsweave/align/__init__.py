@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..models import Article, Brief, Sentence
+from ..models import Article, Sentence
 from ..options import DEFAULT_OPTIONS, Options
 from ..space import SentenceSpace
 from .claims import Claim, claim_order, group_claims, wire_origins
@@ -16,19 +16,18 @@ from .timeline import build_timeline
 if TYPE_CHECKING:
     from ..entities import EntityIndex
 
-__all__ = ["Claim", "fill_analysis", "group_claims"]
+__all__ = ["Claim", "cross_source_analysis", "group_claims"]
 
 
-def fill_analysis(
-    brief: Brief,
+def cross_source_analysis(
     articles: Sequence[Article],
     space: SentenceSpace,
     entities: EntityIndex,
     *,
     summary: Sequence[Sentence] = (),
     options: Options = DEFAULT_OPTIONS,
-) -> None:
-    """Fill the Brief's entities, claims, disagreements, quotes and timeline.
+) -> dict[str, list[dict]]:
+    """The Brief's entities, claims, disagreements, quotes and timeline, by Brief field name.
 
     `space` is the entity-canonical sentence space (`entity_texts`: one token per entity) the summary
     was chosen and cited in; claims are aligned in it, visiting the summary's sentences first so
@@ -42,11 +41,13 @@ def fill_analysis(
     disagreements = find_disagreements(
         articles, space, entities, claims, origins, context_similarity=options.figure_context_similarity
     )
-    brief.entities = entities.to_brief()
-    brief.claims = _claim_dicts(claims, disagreements)
-    brief.disagreements = disagreements
-    brief.quotes = find_quotes(articles, entities)
-    brief.timeline = build_timeline(articles, space, same_event_similarity=options.same_event_similarity)
+    return {
+        "entities": entities.to_brief(),
+        "claims": _claim_dicts(claims, disagreements),
+        "disagreements": disagreements,
+        "quotes": find_quotes(articles, entities),
+        "timeline": build_timeline(articles, space, same_event_similarity=options.same_event_similarity),
+    }
 
 
 def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:
