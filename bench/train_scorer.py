@@ -30,7 +30,7 @@ FOLDS = 5
 RIDGE_ALPHA = 1.0
 BUDGET = 260
 OPTIONS = Options(max_words=BUDGET)
-"""The options the scorer is trained and scored with: the 260-word budget of the benchmarks, other tunables at their defaults."""
+"""The options the scorer is trained and scored with: the benchmarks' budget, other tunables at their defaults."""
 
 
 @dataclass

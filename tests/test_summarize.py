@@ -92,7 +92,8 @@ def test_same_input_gives_the_same_brief(seeds_dir, seed_summary):
 
 def test_dev_clusters_get_summaries_within_budget(dev_clusters):
     for cluster in dev_clusters:
-        brief = make_brief(articles_from_documents(cluster["documents"]), options=Options(max_words=260), full_analysis=False, min_sources=1)
+        articles = articles_from_documents(cluster["documents"])
+        brief = make_brief(articles, options=Options(max_words=260), full_analysis=False, min_sources=1)
         assert brief.summary, cluster["id"]
         assert sum(len(s["text"].split()) for s in brief.summary) <= 260
         for item in brief.summary:

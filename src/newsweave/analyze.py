@@ -38,7 +38,7 @@ holding one needs no tagger to tell it has a verb."""
 
 
 def split_sentences(articles: Sequence[Article]) -> list[Article]:
-    """The articles again, each holding its `sentences` (none across a paragraph break), those broken by their form marked.
+    """The articles again, each holding its `sentences` (none across a paragraph break), broken ones by form marked.
 
     Whether a short sentence has a finite verb needs the tagger: callers run `verbless_fragments` on the
     sentences they are about to use (`mark_verbless_fragments` for all of them, the summarizer for its best

@@ -4,7 +4,8 @@ Sentences are compared by TF-IDF cosine. When the story's entities are known, ea
 replaced by one token per entity (`entity_texts`), so "Tikhanovskaya" and "Ms Tsikhanouskaya" count
 as the same word, and other words are reduced to their Snowball stems (`stem=True`), so "mediating"
 and "mediation" count as one word too. Two sentences of different articles state the same fact
-from a cosine threshold on (`supporting_articles`, `Options.same_fact_similarity`): the summary cites by it, and claims group by it.
+from a cosine threshold on (`supporting_articles`, `Options.same_fact_similarity`): the summary
+cites by it, and claims group by it.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
 
-CONFIRM_BATCH = 24
+CHECK_BATCH = 24
 """How many of the best unchecked candidates are handed to the fragment check at a time."""
 
 FragmentCheck = Callable[[Sequence[Sentence]], Sequence[int]]
@@ -78,7 +78,7 @@ def summarize(
     check: FragmentCheck | None = None,
     scorer: SentenceScorer | None = None,
 ) -> list[SummarySentence]:
-    """Choose sentences within `options.max_words`, without redundancy, in story order, each with its supporting sources.
+    """Choose sentences within the word budget, without redundancy, in story order, each with its supporting sources.
 
     A `check` (the analyze stage's grammar check) has the last word on candidates before one is
     taken: it is run on a few of the best unchecked candidates at a time, and a candidate it finds
@@ -179,8 +179,9 @@ def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: F
         if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
             continue
         if check is not None and index not in checked:
-            batch = [i for i in ranked[rank : rank + CONFIRM_BATCH] if i not in checked]
-            fragments.update(batch[i] for i in check([space.sentences[i] for i in batch]))
+            batch = [i for i in ranked[rank : rank + CHECK_BATCH] if i not in checked]
+            found = check([space.sentences[i] for i in batch])
+            fragments.update(batch[n] for n in found)
             checked.update(batch)
         if index in fragments:
             continue

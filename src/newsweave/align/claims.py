@@ -33,7 +33,11 @@ class Claim:
 
 
 def wire_origins(
-    space: SentenceSpace, article_count: int, *, copy_similarity: float = COPY_SIMILARITY, copy_share: float = COPY_SHARE
+    space: SentenceSpace,
+    article_count: int,
+    *,
+    copy_similarity: float = COPY_SIMILARITY,
+    copy_share: float = COPY_SHARE,
 ) -> list[int]:
     """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one.
 

@@ -85,7 +85,9 @@ def find_disagreements(
         for second in figures[i + 1:]:
             if origins[first.sentence.article] == origins[second.sentence.article]:
                 continue
-            if not same_measure(first, second, space, context_similarity=context_similarity) or _agree_somewhere(first, second, figures):
+            if not same_measure(first, second, space, context_similarity=context_similarity):
+                continue
+            if _agree_somewhere(first, second, figures):
                 continue
             _join(groups, first, second)
     groups += _date_disagreements(articles, claims, origins, reference)
