@@ -48,7 +48,7 @@ class Options:
     """Two sentences are copies of one another (wire copy, syndication) from this similarity on."""
     copy_share: float = COPY_SHARE
     """Two reports are one origin (a copy does not corroborate) when this share, from 0 to 1, of the
-    shorter one's sentences are copies in the other (and at least 3 of them, or all of a shorter one's)."""
+    shorter one's sentences are copies in the other (and at least 3, or all of them if it has fewer)."""
     figure_context_similarity: float = FIGURE_CONTEXT_SIMILARITY
     """Figures of two sentences are compared for a disagreement only from this similarity on."""
     same_event_similarity: float = SAME_EVENT_SIMILARITY
