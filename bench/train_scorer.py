@@ -21,12 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+from newsweave.options import Options
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV = ROOT.parent / "shared" / "data" / "multinews-dev.jsonl"
 SCORER_FILE = ROOT / "src" / "newsweave" / "data" / "sentence_scorer.json"
 FOLDS = 5
 RIDGE_ALPHA = 1.0
 BUDGET = 260
+OPTIONS = Options(max_words=BUDGET)
+"""The options the scorer is trained and scored with: the benchmarks' budget, other tunables at their defaults."""
 
 
 @dataclass
@@ -44,7 +48,7 @@ def prepare(dev: Path) -> list[Cluster]:
     """Run the pipeline's stages up to the features on every dev cluster (grammar checked for all)."""
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from newsweave.align.claims import sentence_space
+    from newsweave.space import sentence_space
     from newsweave.analyze import mark_verbless_fragments
     from newsweave.pipeline import articles_from_documents, prepare_articles
     from newsweave.summarize import sentence_features
@@ -52,12 +56,12 @@ def prepare(dev: Path) -> list[Cluster]:
     stemmer = DefaultTokenizer(use_stemmer=True)
     clusters = []
     for row in map(json.loads, dev.read_text().splitlines()):
-        articles = prepare_articles(articles_from_documents(row["documents"]), min_sources=1)
-        mark_verbless_fragments([s for a in articles for s in a.sentences])
+        articles = mark_verbless_fragments(prepare_articles(articles_from_documents(row["documents"]), min_sources=1))
         space = sentence_space(articles, stem=True)
         reference = stemmer.tokenize(row["summary"])
         targets = np.array([_overlap(stemmer.tokenize(s.text), reference) for s in space.sentences])
-        clusters.append(Cluster(articles, space, sentence_features(articles, space), targets, row["summary"]))
+        features = sentence_features(articles, space, same_fact_similarity=OPTIONS.same_fact_similarity)
+        clusters.append(Cluster(articles, space, features, targets, row["summary"]))
     return clusters
 
 
@@ -104,7 +108,7 @@ def score(clusters: list[Cluster], scorer: dict) -> dict[str, float]:
     rouge = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
     totals = Counter()
     for cluster in clusters:
-        chosen = summarize(cluster.articles, cluster.space, max_words=BUDGET, scorer=weights)
+        chosen = summarize(cluster.articles, cluster.space, options=OPTIONS, scorer=weights)
         result = rouge.score(cluster.reference, "\n".join(c.sentence.text for c in chosen))
         for key, value in result.items():
             totals[key] += value.fmeasure

@@ -152,7 +152,7 @@ def test_same_topic_different_fact_stays_apart(seed_brief):
 
 
 def test_word_forms_sharing_a_stem_count_as_one_word():
-    from newsweave.align.claims import sentence_space
+    from newsweave.space import sentence_space
 
     articles = [Article(id="a", text=""), Article(id="b", text="")]
     articles[0].sentences = [Sentence("The sanctions were announced after entity3x met them.", 0, 0)]

@@ -7,9 +7,7 @@ from newsweave.models import Article
 
 
 def _sentences(text: str) -> list[str]:
-    article = Article(id="a", text=text)
-    split_sentences([article])
-    mark_verbless_fragments(article.sentences)
+    [article] = mark_verbless_fragments(split_sentences([Article(id="a", text=text)]))
     return [s.text for s in article.sentences]
 
 
@@ -54,9 +52,8 @@ def test_sentences_never_run_across_paragraphs():
 
 
 def test_seed_fragments_left_by_stripped_links_are_broken(seeds_dir):
-    article = Article(id="bbc", text=(seeds_dir / "000_eb8db19fe92c484b.txt").read_text())
-    split_sentences([article])
-    mark_verbless_fragments(article.sentences)
+    report = Article(id="bbc", text=(seeds_dir / "000_eb8db19fe92c484b.txt").read_text())
+    [article] = mark_verbless_fragments(split_sentences([report]))
     broken = {s.text for s in article.sentences if s.broken}
     assert "The US and as the legitimate president." in broken
     assert "But last week, prompting mass street protests in the capital Minsk and elsewhere." in broken
@@ -72,13 +69,11 @@ def test_headings_and_unfinished_lines_are_broken():
 
 
 def test_verb_check_marks_only_verbless_sentences():
-    article = Article(id="a", text=(
+    [article] = mark_verbless_fragments(split_sentences([Article(id="a", text=(
         "Police arrested twelve people near the station. "
         "The US and as the legitimate president. "
         "Thousands marched through Minsk on Sunday."
-    ))
-    split_sentences([article])
-    mark_verbless_fragments(article.sentences)
+    ))]))
     assert [s.broken for s in article.sentences] == [False, True, False]
 
 

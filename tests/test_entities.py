@@ -66,8 +66,7 @@ def test_people_sharing_a_surname_stay_apart():
             "Historians compared the crisis with the impeachment of President Andrew Johnson in 1868. "
             "Boris Johnson dismissed the comparison in an interview with the BBC.")),
     ]
-    split_sentences(articles)
-    index = analyze_entities(articles)
+    articles, index = analyze_entities(split_sentences(articles))
     people = {e.name: e for e in index.entities if e.label == "PERSON"}
     assert "Boris Johnson" in people and "Andrew Johnson" in people
     assert people["Boris Johnson"].articles == [0, 1]
@@ -82,8 +81,18 @@ def test_a_typo_ner_does_not_tag_joins_the_known_name():
         Article(id="a", source="A", text="Alexander Lukashenko has ruled Belarus since 1994, the opposition said."),
         Article(id="b", source="B", text="In the past Lukashenkoo had claimed that the protests were funded from abroad."),
     ]
-    split_sentences(articles)
-    index = analyze_entities(articles)
+    articles, index = analyze_entities(split_sentences(articles))
     lukashenko = next(e for e in index.entities if e.name == "Alexander Lukashenko")
     assert "Lukashenkoo" in lukashenko.variants
     assert lukashenko.articles == [0, 1]
+
+
+def test_entity_analysis_returns_mentions_and_leaves_its_input_alone():
+    split = split_sentences([
+        Article(id="a", source="A", text="Alexander Lukashenko has ruled Belarus since 1994, the opposition said."),
+        Article(id="b", source="B", text="In the past Lukashenkoo had claimed that the protests were funded from abroad."),
+    ])
+    analyzed, _ = analyze_entities(split)
+    assert all(s.mentions == () for a in split for s in a.sentences)
+    assert [m.text for m in analyzed[0].sentences[0].mentions][:2] == ["Alexander Lukashenko", "Belarus"]
+    assert "Lukashenkoo" in [m.text for m in analyzed[1].sentences[0].mentions]

@@ -78,9 +78,9 @@ def test_a_year_named_in_the_text_of_an_undated_page_is_not_its_date(tmp_path):
 
 
 def test_html_page_furniture_never_reaches_the_brief():
-    from newsweave import make_brief
+    from newsweave import Options, make_brief
 
-    brief = make_brief(read_reports([str(RFERL_PAGE), str(BBC_PAGE)]), max_words=400, full_analysis=False)
+    brief = make_brief(read_reports([str(RFERL_PAGE), str(BBC_PAGE)]), options=Options(max_words=400), full_analysis=False)
     text = " ".join(s["text"] for s in brief.summary)
     assert "location information to your Tweets" not in text
     assert "not responsible for the content" not in text

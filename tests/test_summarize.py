@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsweave import make_brief
+from newsweave import Options, make_brief
 from newsweave.ingest import read_reports
 from newsweave.pipeline import articles_from_documents
 
@@ -66,12 +66,12 @@ def test_summary_keeps_to_the_default_word_budget(seed_summary):
 
 @pytest.mark.parametrize("budget", [15, 40, 260])
 def test_any_word_budget_is_honoured(seeds_dir, budget):
-    brief = make_brief(read_reports([str(seeds_dir)]), max_words=budget, full_analysis=False)
+    brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=budget), full_analysis=False)
     assert sum(len(s["text"].split()) for s in brief.summary) <= budget
 
 
 def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
-    brief = make_brief(read_reports([str(seeds_dir)]), max_words=1000, full_analysis=False)
+    brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=1000), full_analysis=False)
     text = " ".join(s["text"] for s in brief.summary)
     assert "The US and as the legitimate president." not in text
     assert "But last week, prompting" not in text
@@ -81,7 +81,7 @@ def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
 
 
 def test_summary_does_not_repeat_itself(seed_summary):
-    from newsweave.align.claims import sentence_space
+    from newsweave.space import sentence_space
     from newsweave.pipeline import prepare_articles
 
     texts = [s["text"] for s in seed_summary.summary]
@@ -101,8 +101,25 @@ def test_same_input_gives_the_same_brief(seeds_dir, seed_summary):
 
 def test_dev_clusters_get_summaries_within_budget(dev_clusters):
     for cluster in dev_clusters:
-        brief = make_brief(articles_from_documents(cluster["documents"]), max_words=260, full_analysis=False, min_sources=1)
+        articles = articles_from_documents(cluster["documents"])
+        brief = make_brief(articles, options=Options(max_words=260), full_analysis=False, min_sources=1)
         assert brief.summary, cluster["id"]
         assert sum(len(s["text"].split()) for s in brief.summary) <= 260
         for item in brief.summary:
             assert any(item["text"] in " ".join(d.split()) for d in cluster["documents"]), item["text"]
+
+
+def test_grammar_check_of_the_best_candidates_chooses_as_checking_every_sentence(seeds_dir, dev_clusters):
+    from newsweave.analyze import mark_verbless_fragments, verbless_fragments
+    from newsweave.pipeline import prepare_articles
+    from newsweave.space import sentence_space
+    from newsweave.summarize import summarize
+
+    options = Options(max_words=260)
+    stories = [read_reports([str(seeds_dir)])] + [articles_from_documents(c["documents"]) for c in dev_clusters]
+    for reports in stories:
+        articles = prepare_articles(reports, min_sources=1)
+        lazy = summarize(articles, sentence_space(articles, stem=True), options=options, check=verbless_fragments)
+        checked = mark_verbless_fragments(articles)
+        eager = summarize(checked, sentence_space(checked, stem=True), options=options)
+        assert [c.sentence.text for c in lazy] == [c.sentence.text for c in eager]

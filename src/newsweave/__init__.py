@@ -8,6 +8,7 @@ from ._errors import (
     FetchError, InputError, NewsweaveError, NotEnoughSourcesError, NotFoundError, SetupError, StoreError,
 )
 from .models import Article, Brief, Sentence, Story
+from .options import Options
 from .pipeline import articles_from_documents, make_brief
 
 __version__ = version("newsweave")
@@ -21,6 +22,7 @@ __all__ = [
     "NewsweaveError",
     "NotEnoughSourcesError",
     "NotFoundError",
+    "Options",
     "Sentence",
     "SetupError",
     "Story",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .clean import is_furniture
-from .models import Article, Sentence
+from .models import Article, Sentence, with_sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -36,20 +37,22 @@ _PLAINLY_FINITE = re.compile(
 holding one needs no tagger to tell it has a verb."""
 
 
-def split_sentences(articles: Sequence[Article]) -> None:
-    """Fill each article's `sentences`, never across a paragraph break, marking the ones broken by their form.
+def split_sentences(articles: Sequence[Article]) -> list[Article]:
+    """The articles again, each holding its `sentences` (none across a paragraph break), broken ones by form marked.
 
-    Whether a short sentence has a finite verb needs the tagger: callers run `mark_verbless_fragments`
-    on the sentences they are about to use (all of them, or the best summary candidates).
+    Whether a short sentence has a finite verb needs the tagger: callers run `verbless_fragments` on the
+    sentences they are about to use (`mark_verbless_fragments` for all of them, the summarizer for its best
+    candidates).
     """
     from .nlp import sentence_splitter
 
     docs = sentence_splitter().pipe(article.text for article in articles)
+    split = []
     for number, (article, doc) in enumerate(zip(articles, docs)):
         texts = [t for t in _sentence_texts(doc) if not is_furniture(t)]
-        article.sentences = [
-            Sentence(text=t, article=number, position=i, broken=is_broken(t)) for i, t in enumerate(texts)
-        ]
+        sentences = [Sentence(text=t, article=number, position=i, broken=is_broken(t)) for i, t in enumerate(texts)]
+        split.append(replace(article, sentences=sentences))
+    return split
 
 
 def _sentence_texts(doc: Doc) -> list[str]:
@@ -112,15 +115,23 @@ def is_broken(text: str) -> bool:
     return _DANGLING_COORDINATION.search(text) is not None
 
 
-def mark_verbless_fragments(sentences: Sequence[Sentence]) -> None:
-    """Mark short sentences without a finite verb as broken ("The US and as the legitimate president.")."""
+def verbless_fragments(sentences: Sequence[Sentence]) -> list[int]:
+    """Which of `sentences` (their indices) are short, not yet broken, and have no finite verb.
+
+    "The US and as the legitimate president." is one: a fragment left where a link was stripped.
+    """
     from .nlp import part_of_speech_tagger
 
-    suspects = [s for s in sentences if not s.checked and not s.broken and _needs_tagger(s.text)]
-    for sentence, doc in zip(suspects, part_of_speech_tagger().pipe(s.text for s in suspects)):
-        sentence.broken = not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)
-    for sentence in sentences:
-        sentence.checked = True
+    suspects = [i for i, s in enumerate(sentences) if not s.broken and _needs_tagger(s.text)]
+    docs = part_of_speech_tagger().pipe(sentences[i].text for i in suspects)
+    return [i for i, doc in zip(suspects, docs) if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)]
+
+
+def mark_verbless_fragments(articles: Sequence[Article]) -> list[Article]:
+    """The articles again, every sentence of theirs that `verbless_fragments` finds marked broken."""
+    sentences = [s for a in articles for s in a.sentences]
+    fragments = set(verbless_fragments(sentences))
+    return with_sentences(articles, [replace(s, broken=True) if i in fragments else s for i, s in enumerate(sentences)])
 
 
 def _needs_tagger(text: str) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ._errors import InputError, NewsweaveError
+from .options import DEFAULT_OPTIONS, Options
 from .pipeline import articles_from_documents, make_brief
 from .render import render_json
 
@@ -27,10 +28,14 @@ class LineResult:
 
 
 def brief_lines(
-    lines: Iterable[str], *, max_words: int, full_analysis: bool = True, jobs: int = DEFAULT_JOBS
+    lines: Iterable[str],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    full_analysis: bool = True,
+    jobs: int = DEFAULT_JOBS,
 ) -> Iterator[LineResult]:
     """Yield one LineResult per non-blank line, in input order; `jobs` > 1 spreads lines over processes."""
-    work = ((number, line, max_words, full_analysis) for number, line in enumerate(lines, start=1) if line.strip())
+    work = ((number, line, options, full_analysis) for number, line in enumerate(lines, start=1) if line.strip())
     if jobs <= 1:
         yield from map(_brief_of_line, work)
         return
@@ -39,13 +44,13 @@ def brief_lines(
         yield from pool.imap(_brief_of_line, work, chunksize=_CHUNK)
 
 
-def _brief_of_line(work: tuple[int, str, int, bool]) -> LineResult:
-    number, line, max_words, full_analysis = work
+def _brief_of_line(work: tuple[int, str, Options, bool]) -> LineResult:
+    number, line, options, full_analysis = work
     try:
         story = _parse_story(line)
         story_id = str(story["id"]) if story.get("id") is not None else f"line-{number}"
         articles = articles_from_documents(story["documents"])
-        brief = make_brief(articles, story_id=story_id, max_words=max_words, full_analysis=full_analysis, min_sources=1)
+        brief = make_brief(articles, options=options, full_analysis=full_analysis, min_sources=1, story_id=story_id)
     except NewsweaveError as error:
         return LineResult(number, error=str(error))
     note = "one source only; its brief has no cross-source checks" if len(brief.sources) == 1 else None

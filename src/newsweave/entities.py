@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from .models import Article, Mention, Sentence
+from .models import Article, Mention, Sentence, with_sentences
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 """NER labels that name a referent; NORP ("Russian") and figures stay mentions only."""
@@ -92,32 +92,46 @@ class EntityIndex:
         ]
 
 
-def analyze_entities(articles: Sequence[Article]) -> EntityIndex:
-    """Run NER over every sentence (filling `Sentence.mentions`) and canonicalize names across sources."""
-    recognize_mentions(articles)
-    return canonical_entities(articles)
+def analyze_entities(articles: Sequence[Article]) -> tuple[list[Article], EntityIndex]:
+    """Run NER over every sentence and canonicalize names across sources.
+
+    Returns the articles again, each sentence holding its `mentions`, and the index of their entities.
+    """
+    return canonical_entities(_with_mentions(articles, recognize_mentions(articles)))
 
 
-def recognize_mentions(articles: Sequence[Article]) -> None:
-    """Fill each sentence's `mentions` with the packaged spaCy pipeline's entities (names, dates, figures)."""
+def recognize_mentions(articles: Sequence[Article]) -> list[list[Mention]]:
+    """The packaged spaCy pipeline's entities (names, dates, figures) in each sentence, sentences in article order."""
     from .nlp import entity_recognizer
 
     sentences = [s for a in articles for s in a.sentences]
     docs = entity_recognizer().pipe((s.text for s in sentences), batch_size=NER_BATCH_SIZE)
-    for sentence, doc in zip(sentences, docs):
-        sentence.mentions = [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    return [[Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in docs]
 
 
-def canonical_entities(articles: Sequence[Article]) -> EntityIndex:
-    """Group the name mentions of all articles into entities, one per referent."""
+def _with_mentions(articles: Sequence[Article], added: Sequence[Sequence[Mention]]) -> list[Article]:
+    """The articles again, each sentence holding also its mentions in `added` (one list per sentence, in
+    article order), all in text order."""
+    sentences = [s for a in articles for s in a.sentences]
+    return with_sentences(articles, [
+        replace(s, mentions=tuple(sorted((*s.mentions, *more), key=lambda m: m.start))) if more else s
+        for s, more in zip(sentences, added)
+    ])
+
+
+def canonical_entities(articles: Sequence[Article]) -> tuple[list[Article], EntityIndex]:
+    """Group the name mentions of all articles into entities, one per referent.
+
+    Names NER missed that spell a known surname become mentions too: the articles come back holding them.
+    """
     forms = _collect_forms(articles)
     builder = _EntityBuilder()
     builder.add_people([f for f in forms.values() if len(f.key) > 1 and f.is_person()])
     builder.add_exact([f for f in forms.values() if len(f.key) > 1 and not f.is_person()])
-    _tag_missed_names(articles, builder.surnames())
+    articles = _with_mentions(articles, _missed_names(articles, builder.surnames()))
     forms = _collect_forms(articles)
     builder.add_single_tokens([f for f in forms.values() if len(f.key) == 1])
-    return builder.index(articles, forms)
+    return articles, builder.index(articles, forms)
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -287,27 +301,27 @@ def _most_recent(candidates: list[int], seen: dict[int, int], keys: list[list[tu
     return max(candidates, key=lambda n: len(keys[n]))
 
 
-def _tag_missed_names(articles: Sequence[Article], surnames: dict[str, list[int]]) -> None:
-    """Add PERSON mentions for capitalised tokens NER missed that are near-spellings of a known surname."""
+def _missed_names(articles: Sequence[Article], surnames: dict[str, list[int]]) -> list[list[Mention]]:
+    """Per sentence (in article order), PERSON mentions for capitalised tokens NER missed that spell a known surname."""
+    sentences = [s for a in articles for s in a.sentences]
     if not surnames:
-        return
+        return [[] for _ in sentences]
     known = list(surnames)
-    for article in articles:
-        for sentence in article.sentences:
-            covered = [(m.start, m.end) for m in sentence.mentions]
-            added = False
-            for match in _CAPITALISED.finditer(sentence.text):
-                if any(start < match.end() and match.start() < end for start, end in covered):
-                    continue
-                token = name_key(match[0])
-                if len(token) != 1 or token[0] in TITLES:
-                    continue
-                folded = token[0].translate(_LEET)
-                if any(fuzz.ratio(folded, s.translate(_LEET)) >= MISSED_NAME_SIMILARITY for s in known):
-                    sentence.mentions.append(Mention(_POSSESSIVE.sub("", match[0]), "PERSON", match.start(), match.end()))
-                    added = True
-            if added:
-                sentence.mentions.sort(key=lambda m: m.start)
+    missed: list[list[Mention]] = []
+    for sentence in sentences:
+        covered = [(m.start, m.end) for m in sentence.mentions]
+        found = []
+        for match in _CAPITALISED.finditer(sentence.text):
+            if any(start < match.end() and match.start() < end for start, end in covered):
+                continue
+            token = name_key(match[0])
+            if len(token) != 1 or token[0] in TITLES:
+                continue
+            folded = token[0].translate(_LEET)
+            if any(fuzz.ratio(folded, s.translate(_LEET)) >= MISSED_NAME_SIMILARITY for s in known):
+                found.append(Mention(_POSSESSIVE.sub("", match[0]), "PERSON", match.start(), match.end()))
+        missed.append(found)
+    return missed
 
 
 def _describe(

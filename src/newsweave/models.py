@@ -1,15 +1,20 @@
-"""The data model every stage reads and writes: articles, sentences, stories and the brief."""
+"""The data model every stage reads and writes: articles, sentences, stories and the brief.
+
+Sentences and mentions are frozen values: a stage that adds to them (the grammar check, NER) makes
+new ones and returns new articles holding them, so a caller's articles never change under it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
-    """A named entity as written in one sentence."""
+    """A named entity as written in one sentence: its text, NER label and character offsets."""
 
     text: str
     label: str
@@ -17,16 +22,18 @@ class Mention:
     end: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of an article, with its position and what analysis found in it."""
+    """One sentence of an article (its index in the story), with its position and what analysis found in it.
+
+    `broken`: unusable as a sentence (a heading, a fragment); `mentions`: its named entities, in text order.
+    """
 
     text: str
     article: int
     position: int
     broken: bool = False
-    checked: bool = False
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(slots=True)
@@ -40,6 +47,17 @@ class Article:
     title: str | None = None
     published: date | None = None
     sentences: list[Sentence] = field(default_factory=list)
+
+
+def with_sentences(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Article]:
+    """New articles like `articles`, holding `sentences` instead of theirs: one for one, in article order."""
+    renewed: list[Article] = []
+    start = 0
+    for article in articles:
+        end = start + len(article.sentences)
+        renewed.append(replace(article, sentences=list(sentences[start:end])))
+        start = end
+    return renewed
 
 
 @dataclass(slots=True)

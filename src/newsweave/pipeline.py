@@ -1,79 +1,78 @@
-"""Run the stages in order for one story: clean, analyze, align, summarize, and assemble the Brief."""
+"""Run the stages in order for one story: clean, analyze, sentence space, summarize, align; assemble the Brief."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .align.claims import entity_texts, sentence_space
-from .analyze import mark_verbless_fragments, split_sentences
+from .analyze import mark_verbless_fragments, split_sentences, verbless_fragments
 from .clean import clean_text
 from .ingest import article_from_document
 from .models import Article, Brief
-from .summarize import DEFAULT_MAX_WORDS, SummarySentence, summarize
+from .options import DEFAULT_OPTIONS, Options
+from .space import entity_texts, sentence_space
+from .summarize import SummarySentence, summarize
 
 
 def make_brief(
     articles: Sequence[Article],
     *,
-    story_id: str | None = None,
-    max_words: int = DEFAULT_MAX_WORDS,
+    options: Options = DEFAULT_OPTIONS,
     full_analysis: bool = True,
     min_sources: int = 2,
+    story_id: str | None = None,
     title: str | None = None,
 ) -> Brief:
     """Turn reports of one event into a Brief; `full_analysis=False` fills only the summary.
 
-    A brief compares reports, so fewer than `min_sources` reports with text is refused; batch
-    callers pass 1 to accept stories that only one outlet covered. A stored story passes its
-    `title`, so its brief is named as the list of stories names it.
+    `options` holds the tunables (summary budget, similarity thresholds; see `Options`). A brief
+    compares reports, so fewer than `min_sources` reports with text is refused; batch callers pass 1
+    to accept stories that only one outlet covered. A stored story passes its `title`, so its brief
+    is named as the list of stories names it. The articles given are left as they are.
     """
-    if max_words < 1:
-        raise InputError(f"--max-words must be a positive number of words, not {max_words}")
     articles = prepare_articles(articles, min_sources=min_sources)
-    entities = None
+    analysis: dict[str, list[dict]] = {}
     if full_analysis:
+        from .align import cross_source_analysis
         from .entities import analyze_entities
 
-        mark_verbless_fragments([s for a in articles for s in a.sentences])
-        entities = analyze_entities(articles)
-    if entities is None:
-        space = sentence_space(articles, stem=True)
-    else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
+        articles, entities = analyze_entities(mark_verbless_fragments(articles))
+        # one token per entity and word stems, so paraphrases of one fact share more words
         space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
-    chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
-    brief = Brief(
+        chosen = summarize(articles, space, options=options)
+        summary = [c.sentence for c in chosen]
+        analysis = cross_source_analysis(articles, space, entities, summary=summary, options=options)
+    else:  # the grammar check runs only on the best summary candidates
+        space = sentence_space(articles, stem=True)
+        chosen = summarize(articles, space, options=options, check=verbless_fragments)
+    return Brief(
         id=story_id or _story_id(articles),
         title=title or _title(articles, [c.sentence.text for c in chosen]),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
         summary=[_summary_entry(c) for c in chosen],
+        **analysis,
     )
-    if entities is not None:
-        from .align import fill_analysis
-
-        fill_analysis(brief, articles, space, entities, summary=[c.sentence for c in chosen])
-    return brief
 
 
 def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> list[Article]:
-    """Clean and split each report; refuse fewer than `min_sources` reports with text."""
+    """Cleaned and split copies of the reports (the reports given are left as they are).
+
+    Refuses fewer than `min_sources` reports with text.
+    """
     kept: list[Article] = []
     for article in articles:
         cleaned = clean_text(article.text)
-        if not cleaned.text.strip():
-            continue
-        article.text = cleaned.text
-        article.published = article.published or cleaned.published
-        kept.append(article)
+        if cleaned.text.strip():
+            kept.append(replace(article, text=cleaned.text, published=article.published or cleaned.published))
     if len(kept) < max(1, min_sources):
         raise NotEnoughSourcesError(
             f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
             "give two or more reports of the same event"
         )
-    split_sentences(kept)
-    return kept
+    return split_sentences(kept)
 
 
 def articles_from_documents(documents: Any) -> list[Article]:

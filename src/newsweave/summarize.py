@@ -1,7 +1,7 @@
 """Multi-document extractive summary: score sentences, pick the best without repeating, order them as a story.
 
 Sentences are taken verbatim from their sources; nothing is rewritten. Each chosen sentence cites its
-own source and every other source holding a sentence that states the same fact (`align.claims`).
+own source and every other source holding a sentence that states the same fact (`space.supporting_articles`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
-from .align.claims import SentenceSpace, support_counts, supporting_articles
 from .models import Article, Sentence
+from .options import DEFAULT_OPTIONS, SAME_FACT_SIMILARITY, Options
+from .space import SentenceSpace, support_counts, supporting_articles
 
-DEFAULT_MAX_WORDS = 120
-REDUNDANCY_SIMILARITY = 0.3
-"""A candidate this similar (TF-IDF cosine) to a sentence already chosen repeats it and is skipped."""
 LEXRANK_THRESHOLD = 0.1
 LEXRANK_DAMPING = 0.85
 LEXRANK_ITERATIONS = 30
@@ -52,15 +50,11 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
 
-CONFIRM_BATCH = 24
-"""How many of the best unchecked candidates are handed to `confirm` at a time."""
+CHECK_BATCH = 24
+"""How many of the best unchecked candidates are handed to the fragment check at a time."""
 
-SentenceCheck = Callable[[Sequence[Sentence]], None]
-
-
-def _mark_checked(sentences: Sequence[Sentence]) -> None:
-    for sentence in sentences:
-        sentence.checked = True
+FragmentCheck = Callable[[Sequence[Sentence]], Sequence[int]]
+"""Given sentences, the indices of those that are broken (`analyze.verbless_fragments`)."""
 
 
 @dataclass(slots=True)
@@ -80,32 +74,43 @@ def summarize(
     articles: Sequence[Article],
     space: SentenceSpace,
     *,
-    max_words: int = DEFAULT_MAX_WORDS,
-    confirm: SentenceCheck = _mark_checked,
+    options: Options = DEFAULT_OPTIONS,
+    check: FragmentCheck | None = None,
     scorer: SentenceScorer | None = None,
 ) -> list[SummarySentence]:
-    """Choose sentences within `max_words`, without redundancy, in story order, each with its supporting sources.
+    """Choose sentences within the word budget, without redundancy, in story order, each with its supporting sources.
 
-    `confirm` has the last word on candidates before one is taken: the analyze stage's grammar
-    check, run on a few of the best candidates at a time, marks the ones that are broken.
+    A `check` (the analyze stage's grammar check) has the last word on candidates before one is
+    taken: it is run on a few of the best unchecked candidates at a time, and a candidate it finds
+    broken is skipped. Without one, the sentences' own `broken` marks are final.
     """
     if not space.sentences:
         return []
-    scores = sentence_scores(articles, space, scorer)
-    chosen = _select(space, scores, max_words, confirm)
+    same_fact = options.same_fact_similarity
+    scores = sentence_scores(articles, space, scorer, same_fact_similarity=same_fact)
+    chosen = _select(space, scores, options, check)
     chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
-    return [SummarySentence(space.sentences[i], _evidence(space, i)) for i in chosen]
+    return [SummarySentence(space.sentences[i], _evidence(space, i, same_fact)) for i in chosen]
 
 
-def sentence_scores(articles: Sequence[Article], space: SentenceSpace, scorer: SentenceScorer | None = None) -> np.ndarray:
+def sentence_scores(
+    articles: Sequence[Article],
+    space: SentenceSpace,
+    scorer: SentenceScorer | None = None,
+    *,
+    same_fact_similarity: float = SAME_FACT_SIMILARITY,
+) -> np.ndarray:
     """Score every sentence (with the packaged scorer by default); broken sentences score minus infinity."""
-    scores = (scorer or packaged_scorer())(sentence_features(articles, space))
+    features = sentence_features(articles, space, same_fact_similarity=same_fact_similarity)
+    scores = (scorer or packaged_scorer())(features)
     broken = np.array([s.broken for s in space.sentences])
     scores[broken] = -np.inf
     return scores
 
 
-def sentence_features(articles: Sequence[Article], space: SentenceSpace) -> np.ndarray:
+def sentence_features(
+    articles: Sequence[Article], space: SentenceSpace, *, same_fact_similarity: float = SAME_FACT_SIMILARITY
+) -> np.ndarray:
     """The feature matrix (one row per sentence, columns `FEATURE_NAMES`) the scorer reads."""
     sentences = space.sentences
     article_of = np.array([s.article for s in sentences])
@@ -119,7 +124,7 @@ def sentence_features(articles: Sequence[Article], space: SentenceSpace) -> np.n
     ).ravel() / np.maximum(np.linalg.norm(article_vectors[article_of], axis=1), 1e-9)
     article_centrality = _article_centrality(article_vectors)[article_of]
     article_words = np.bincount(article_of, weights=words, minlength=len(articles))
-    support, best_other = _cross_article_support(space, article_of, len(articles))
+    support, best_other = _cross_article_support(space, article_of, len(articles), same_fact_similarity)
     return np.column_stack(
         [
             positions == 0,
@@ -160,31 +165,35 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def _select(space: SentenceSpace, scores: np.ndarray, max_words: int, confirm: SentenceCheck) -> list[int]:
+def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: FragmentCheck | None) -> list[int]:
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
     similarity = space.similarity.toarray()
+    checked: set[int] = set()
+    fragments: set[int] = set()
     chosen: list[int] = []
     used = 0
     for rank, index in enumerate(ranked):
-        sentence = space.sentences[index]
-        words = count_words(sentence.text)
-        if used + words > max_words:
+        words = count_words(space.sentences[index].text)
+        if used + words > options.max_words:
             continue
-        if chosen and similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
+        if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
             continue
-        if not sentence.checked:
-            confirm([space.sentences[i] for i in ranked[rank : rank + CONFIRM_BATCH]])
-        if sentence.broken:
+        if check is not None and index not in checked:
+            batch = [i for i in ranked[rank : rank + CHECK_BATCH] if i not in checked]
+            found = check([space.sentences[i] for i in batch])
+            fragments.update(batch[n] for n in found)
+            checked.update(batch)
+        if index in fragments:
             continue
         chosen.append(index)
         used += words
     return chosen
 
 
-def _evidence(space: SentenceSpace, index: int) -> dict[int, Sentence]:
+def _evidence(space: SentenceSpace, index: int, same_fact_similarity: float) -> dict[int, Sentence]:
     own = space.sentences[index]
-    support = {article: space.sentences[other] for article, other in supporting_articles(space, index).items()}
-    return {own.article: own, **support}
+    rows = supporting_articles(space, index, threshold=same_fact_similarity)
+    return {own.article: own, **{article: space.sentences[row] for article, row in rows.items()}}
 
 
 def _story_order(sentence: Sentence, articles: Sequence[Article]) -> tuple[float, int]:
@@ -216,13 +225,15 @@ def _article_centrality(article_vectors: np.ndarray) -> np.ndarray:
     return similarity.sum(axis=1) / max(1, len(article_vectors) - 1)
 
 
-def _cross_article_support(space: SentenceSpace, article_of: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _cross_article_support(
+    space: SentenceSpace, article_of: np.ndarray, count: int, same_fact_similarity: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Share of other articles holding a same-fact sentence, and the best similarity to another article."""
     best = np.zeros(len(article_of))
     pairs = space.similarity.tocoo()
     other = article_of[pairs.row] != article_of[pairs.col]
     np.maximum.at(best, pairs.row[other], pairs.data[other])
-    return support_counts(space) / max(1, count - 1), best
+    return support_counts(space, threshold=same_fact_similarity) / max(1, count - 1), best
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..models import Article, Brief, Sentence
-from .claims import (
-    Claim,
-    SentenceSpace,
-    claim_order,
-    group_claims,
-    sentence_space,
-    supporting_articles,
-    wire_origins,
-)
+from ..models import Article, Sentence
+from ..options import DEFAULT_OPTIONS, Options
+from ..space import SentenceSpace
+from .claims import Claim, claim_order, group_claims, wire_origins
 from .disagreements import find_disagreements
 from .quotes import find_quotes
 from .timeline import build_timeline
@@ -22,33 +16,38 @@ from .timeline import build_timeline
 if TYPE_CHECKING:
     from ..entities import EntityIndex
 
-__all__ = ["Claim", "SentenceSpace", "fill_analysis", "group_claims", "sentence_space", "supporting_articles"]
+__all__ = ["Claim", "cross_source_analysis", "group_claims"]
 
 
-def fill_analysis(
-    brief: Brief,
+def cross_source_analysis(
     articles: Sequence[Article],
     space: SentenceSpace,
     entities: EntityIndex,
     *,
     summary: Sequence[Sentence] = (),
-) -> None:
-    """Fill the Brief's entities, claims, disagreements, quotes and timeline.
+    options: Options = DEFAULT_OPTIONS,
+) -> dict[str, list[dict]]:
+    """The Brief's entities, claims, disagreements, quotes and timeline, by Brief field name.
 
     `space` is the entity-canonical sentence space (`entity_texts`: one token per entity) the summary
     was chosen and cited in; claims are aligned in it, visiting the summary's sentences first so
     that each leads its own claim and cites the same sources as its summary item.
     """
-    origins = wire_origins(space, len(articles))
-    row_of = {id(s): i for i, s in enumerate(space.sentences)}
-    leading = [row_of[id(s)] for s in summary if id(s) in row_of]
-    claims = group_claims(space, claim_order(space, first=leading), origins=origins)
-    disagreements = find_disagreements(articles, space, entities, claims, origins)
-    brief.entities = entities.to_brief()
-    brief.claims = _claim_dicts(claims, disagreements)
-    brief.disagreements = disagreements
-    brief.quotes = find_quotes(articles, entities)
-    brief.timeline = build_timeline(articles, space)
+    same_fact = options.same_fact_similarity
+    origins = wire_origins(space, len(articles), copy_similarity=options.copy_similarity, copy_share=options.copy_share)
+    leading = [row for s in summary if (row := space.row_of(s)) is not None]
+    order = claim_order(space, first=leading, same_fact_similarity=same_fact)
+    claims = group_claims(space, order, origins=origins, same_fact_similarity=same_fact)
+    disagreements = find_disagreements(
+        articles, space, entities, claims, origins, context_similarity=options.figure_context_similarity
+    )
+    return {
+        "entities": entities.to_brief(),
+        "claims": _claim_dicts(claims, disagreements),
+        "disagreements": disagreements,
+        "quotes": find_quotes(articles, entities),
+        "timeline": build_timeline(articles, space, same_event_similarity=options.same_event_similarity),
+    }
 
 
 def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:

@@ -1,46 +1,25 @@
 """Align sentences of different sources that state the same fact into claims.
 
-Sentences are compared by TF-IDF cosine. When the story's entities are known, each name is first
-replaced by one token per entity (`entity_texts`), so "Tikhanovskaya" and "Ms Tsikhanouskaya" count
-as the same word, and other words are reduced to their Snowball stems (`stem=True`), so "mediating"
-and "mediation" count as one word too; outlets that carry the same wire copy are grouped into one
-origin (`wire_origins`) so that a copied story does not corroborate itself.
+Sentences are compared in the story's sentence space (`newsweave.space`: TF-IDF of entity tokens
+and word stems); outlets that carry the same wire copy are grouped into one origin
+(`wire_origins`) so that a copied story does not corroborate itself.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ..models import Article, Sentence
+from ..models import Sentence
+from ..options import COPY_SHARE, COPY_SIMILARITY, SAME_FACT_SIMILARITY
+from ..space import SentenceSpace, support_counts, supporting_articles
 
-if TYPE_CHECKING:
-    from ..entities import EntityIndex
-
-SAME_FACT_SIMILARITY = 0.45
-"""TF-IDF cosine from which two sentences of different sources are taken to state the same fact."""
-COPY_SIMILARITY = 0.85
-"""TF-IDF cosine from which two sentences are copies of one another (wire copy, syndication)."""
-COPY_SHARE = 0.5
-"""Two articles are one origin when this share of the shorter one's sentences are copies in the other."""
 COPY_MIN_SENTENCES = 3
-STEM_CACHE_SIZE = 200_000
-"""Words whose stem is remembered (a few MB): most words of news recur from story to story."""
-
-
-@dataclass(slots=True)
-class SentenceSpace:
-    """Every sentence of a story with its L2-normalised TF-IDF row, in article order."""
-
-    sentences: list[Sentence]
-    vectors: sparse.csr_matrix
-    similarity: sparse.csr_matrix
+"""Two articles are one origin only when at least this many sentences (or all of the shorter one's) are copies."""
 
 
 @dataclass(slots=True)
@@ -53,90 +32,22 @@ class Claim:
     origins: list[list[int]] = field(default_factory=list)
 
 
-def sentence_space(
-    articles: Sequence[Article], *, texts: Sequence[str] | None = None, stem: bool = False
-) -> SentenceSpace:
-    """Vectorise every sentence (or `texts`, one per sentence) with TF-IDF, of word stems if `stem`; compute cosines."""
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+def wire_origins(
+    space: SentenceSpace,
+    article_count: int,
+    *,
+    copy_similarity: float = COPY_SIMILARITY,
+    copy_share: float = COPY_SHARE,
+) -> list[int]:
+    """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one.
 
-    sentences = [s for a in articles for s in a.sentences]
-    if not sentences:
-        empty = sparse.csr_matrix((0, 0))
-        return SentenceSpace(sentences, empty, empty)
-    words = CountVectorizer(stop_words="english", strip_accents="unicode", dtype=np.float32)
-    try:
-        counts = words.fit_transform(texts if texts is not None else [s.text for s in sentences])
-    except ValueError:  # every sentence is stop words only
-        vectors = sparse.csr_matrix((len(sentences), 1), dtype=np.float32)
-        return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
-    if stem:
-        counts = counts @ stem_merge(words.get_feature_names_out())
-    vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
-    return SentenceSpace(sentences, vectors, (vectors @ vectors.T).tocsr())
-
-
-def stem_merge(vocabulary: Sequence[str]) -> sparse.csr_matrix:
-    """A 0/1 matrix from word columns to stem columns: counts @ it sums the counts of words sharing a stem."""
-    stems = [_stem(word) for word in vocabulary]
-    column = {stem: number for number, stem in enumerate(dict.fromkeys(stems))}
-    rows = np.arange(len(stems))
-    return sparse.csr_matrix(
-        (np.ones(len(stems), dtype=np.float32), (rows, [column[s] for s in stems])), shape=(len(stems), len(column))
-    )
-
-
-@functools.lru_cache(maxsize=STEM_CACHE_SIZE)
-def _stem(word: str) -> str:
-    from ..nlp import word_stemmer
-
-    return word_stemmer().stemWord(word)
-
-
-def entity_texts(articles: Sequence[Article], index: EntityIndex) -> list[str]:
-    """Each sentence's text with every entity mention replaced by one token naming its entity."""
-    texts = []
-    for article in articles:
-        for sentence in article.sentences:
-            text, cursor, parts = sentence.text, 0, []
-            for mention in sentence.mentions:
-                entity = index.by_mention.get((sentence.article, sentence.position, mention.start))
-                if entity is None or mention.start < cursor:
-                    continue
-                parts += [text[cursor:mention.start], f" entity{entity}x "]
-                cursor = mention.end
-            texts.append("".join(parts) + text[cursor:])
-    return texts
-
-
-def supporting_articles(space: SentenceSpace, index: int, *, threshold: float = SAME_FACT_SIMILARITY) -> dict[int, int]:
-    """For one sentence, the best matching sentence index in each other article at or above `threshold`."""
-    row = space.similarity.getrow(index)
-    own_article = space.sentences[index].article
-    best: dict[int, tuple[float, int]] = {}
-    for other, value in zip(row.indices, row.data):
-        article = space.sentences[other].article
-        if article == own_article or value < threshold:
-            continue
-        if article not in best or value > best[article][0]:
-            best[article] = (float(value), int(other))
-    return {article: other for article, (_, other) in best.items()}
-
-
-def support_counts(space: SentenceSpace, *, threshold: float = SAME_FACT_SIMILARITY) -> np.ndarray:
-    """For every sentence, how many other articles hold a sentence at or above `threshold` (`supporting_articles`, counted)."""
-    article_of = np.array([s.article for s in space.sentences], dtype=np.int64)
-    pairs = space.similarity.tocoo()
-    keep = (article_of[pairs.row] != article_of[pairs.col]) & (pairs.data >= threshold)
-    sentence_article = np.unique(np.stack([pairs.row[keep], article_of[pairs.col[keep]]]).astype(np.int64), axis=1)
-    return np.bincount(sentence_article[0], minlength=len(article_of))
-
-
-def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
-    """The origin of each article: articles sharing most of their sentences verbatim (wire copies) share one."""
+    Sentences are copies from `copy_similarity` on; two articles are one origin when `copy_share` of
+    the shorter one's sentences are copies in the other.
+    """
     if article_count < 2 or not space.sentences:
         return list(range(article_count))
     article_of = np.array([s.article for s in space.sentences])
-    copies = space.similarity.multiply(space.similarity >= COPY_SIMILARITY).tocoo()
+    copies = space.similarity.multiply(space.similarity >= copy_similarity).tocoo()
     linked = np.zeros((article_count, article_count), dtype=np.int64)
     for article in range(article_count):
         rows = copies.row[article_of[copies.row] == article]
@@ -150,19 +61,25 @@ def wire_origins(space: SentenceSpace, article_count: int) -> list[int]:
         for b in range(article_count):
             shorter = max(1, min(sizes[a], sizes[b]))
             shared = min(linked[a, b], linked[b, a])
-            same[a, b] = a != b and shared >= min(COPY_MIN_SENTENCES, shorter) and shared / shorter >= COPY_SHARE
+            same[a, b] = a != b and shared >= min(COPY_MIN_SENTENCES, shorter) and shared / shorter >= copy_share
     _, labels = connected_components(sparse.csr_matrix(same), directed=False)
     return labels.tolist()
 
 
-def group_claims(space: SentenceSpace, order: Sequence[int], *, origins: Sequence[int] | None = None) -> list[Claim]:
+def group_claims(
+    space: SentenceSpace,
+    order: Sequence[int],
+    *,
+    origins: Sequence[int] | None = None,
+    same_fact_similarity: float = SAME_FACT_SIMILARITY,
+) -> list[Claim]:
     """Group usable sentences into claims, visiting them in `order` (best first); each sentence joins one claim."""
     taken: set[int] = set()
     claims: list[Claim] = []
     for index in order:
         if index in taken or space.sentences[index].broken:
             continue
-        support = supporting_articles(space, index)
+        support = supporting_articles(space, index, threshold=same_fact_similarity)
         members = [index, *(other for other in support.values() if other not in taken)]
         taken.update(members)
         sources = sorted({space.sentences[index].article, *support})
@@ -180,9 +97,11 @@ def origin_groups(sources: Iterable[int], origins: Sequence[int] | None) -> list
     return list(groups.values())
 
 
-def claim_order(space: SentenceSpace, *, first: Sequence[int] = ()) -> list[int]:
+def claim_order(
+    space: SentenceSpace, *, first: Sequence[int] = (), same_fact_similarity: float = SAME_FACT_SIMILARITY
+) -> list[int]:
     """Visit `first` (the summary's sentences), then sentences with the most supporting sources, then story order."""
-    support = support_counts(space)
+    support = support_counts(space, threshold=same_fact_similarity)
     leading = set(first)
     rest = sorted(
         (i for i in range(len(space.sentences)) if i not in leading),

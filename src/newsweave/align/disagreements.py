@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from ..entities import EntityIndex
 from ..models import Article, Mention, Sentence
-from .claims import Claim, SentenceSpace
+from ..options import FIGURE_CONTEXT_SIMILARITY
+from ..space import SentenceSpace
+from .claims import Claim
 from .timeline import resolve, reference_date
 
-CONTEXT_SIMILARITY = 0.2
-"""Sentences whose figures are compared must be at least this alike (TF-IDF cosine, entity tokens)."""
 CONTEXT_WINDOW = 6
 """Words either side of a figure that say what it measures."""
 MIN_SHARED_CONTEXT = 3
@@ -72,18 +72,22 @@ class Figure:
 
 def find_disagreements(
     articles: Sequence[Article], space: SentenceSpace, index: EntityIndex, claims: Sequence[Claim],
-    origins: Sequence[int],
+    origins: Sequence[int], *, context_similarity: float = FIGURE_CONTEXT_SIMILARITY,
 ) -> list[dict]:
-    """Every figure on which sources from different origins disagree, with each value, its source and sentence."""
+    """Every figure on which sources from different origins disagree, with each value, its source and sentence.
+
+    Figures are compared only in sentences at least `context_similarity` alike (TF-IDF cosine, entity tokens).
+    """
     reference = reference_date(articles)
     figures = [f for s in space.sentences if not s.broken for f in sentence_figures(s, index, reference, articles)]
-    position = {id(s): i for i, s in enumerate(space.sentences)}
     groups: list[list[Figure]] = []
     for i, first in enumerate(figures):
         for second in figures[i + 1:]:
             if origins[first.sentence.article] == origins[second.sentence.article]:
                 continue
-            if not same_measure(first, second, space, position) or _agree_somewhere(first, second, figures):
+            if not same_measure(first, second, space, context_similarity=context_similarity):
+                continue
+            if _agree_somewhere(first, second, figures):
                 continue
             _join(groups, first, second)
     groups += _date_disagreements(articles, claims, origins, reference)
@@ -112,7 +116,9 @@ def sentence_figures(
     return figures
 
 
-def same_measure(first: Figure, second: Figure, space: SentenceSpace, position: dict[int, int]) -> bool:
+def same_measure(
+    first: Figure, second: Figure, space: SentenceSpace, *, context_similarity: float = FIGURE_CONTEXT_SIMILARITY
+) -> bool:
     """Whether two figures measure the same thing of the same event."""
     if first.kind != second.kind:
         return False
@@ -120,8 +126,8 @@ def same_measure(first: Figure, second: Figure, space: SentenceSpace, position: 
         return bool(first.subject) and first.subject == second.subject
     if first.anchors != second.anchors:
         return False
-    rows = position.get(id(first.sentence)), position.get(id(second.sentence))
-    if None in rows or space.similarity[rows[0], rows[1]] < CONTEXT_SIMILARITY:
+    rows = space.row_of(first.sentence), space.row_of(second.sentence)
+    if None in rows or space.similarity[rows[0], rows[1]] < context_similarity:
         return False
     if first.unit and second.unit and first.unit != second.unit:
         return False

@@ -155,7 +155,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _outside(mentions: list[Mention], spans: list) -> list[Mention]:
+def _outside(mentions: Sequence[Mention], spans: list) -> list[Mention]:
     return [m for m in mentions if not any(s[0] <= m.start < s[1] for s in spans)]
 
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..models import Article, Mention, Sentence
-from .claims import SentenceSpace
+from ..options import SAME_EVENT_SIMILARITY
+from ..space import SentenceSpace
 
-SAME_EVENT_SIMILARITY = 0.2
-"""Sentences giving the same date are one event from this TF-IDF cosine on (lower than for claims)."""
 PRECISIONS = ("year", "month", "week", "day")
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -59,18 +58,22 @@ class StoryDate:
         return str(self.start.year)
 
 
-def build_timeline(articles: Sequence[Article], space: SentenceSpace) -> list[dict]:
-    """The Brief's timeline: one entry per dated event, its sources, sorted by date."""
+def build_timeline(
+    articles: Sequence[Article], space: SentenceSpace, *, same_event_similarity: float = SAME_EVENT_SIMILARITY
+) -> list[dict]:
+    """The Brief's timeline: one entry per dated event, its sources, sorted by date.
+
+    Sentences giving the same date are one event from `same_event_similarity` on (lower than for claims).
+    """
     dated = sentence_dates(articles)
-    position = {id(s): i for i, s in enumerate(space.sentences)}
     by_date: dict[StoryDate, list[Sentence]] = {}
     for sentence, dates in dated:
         for story_date in dates:
             by_date.setdefault(story_date, []).append(sentence)
     entries = []
     for story_date in sorted(by_date, key=lambda d: (d.start, PRECISIONS.index(d.precision))):
-        for group in _events(by_date[story_date], space, position):
-            lead = _representative(group, space, position)
+        for group in _events(by_date[story_date], space, same_event_similarity):
+            lead = _representative(group, space)
             entries.append({
                 "date": story_date.label(),
                 "precision": story_date.precision,
@@ -184,14 +187,14 @@ def _nearest_year(day: date, reference: date) -> date:
     return min(candidates, key=lambda d: abs((d - reference).days)) if candidates else day
 
 
-def _events(sentences: list[Sentence], space: SentenceSpace, position: dict[int, int]) -> list[list[Sentence]]:
+def _events(sentences: list[Sentence], space: SentenceSpace, same_event_similarity: float) -> list[list[Sentence]]:
     """Split the sentences giving one date into events: sentences similar to a group's first join it."""
     groups: list[list[Sentence]] = []
     for sentence in sentences:
-        row = position.get(id(sentence))
+        row = space.row_of(sentence)
         for group in groups:
-            lead = position.get(id(group[0]))
-            if row is not None and lead is not None and space.similarity[row, lead] >= SAME_EVENT_SIMILARITY:
+            lead = space.row_of(group[0])
+            if row is not None and lead is not None and space.similarity[row, lead] >= same_event_similarity:
                 group.append(sentence)
                 break
         else:
@@ -199,9 +202,9 @@ def _events(sentences: list[Sentence], space: SentenceSpace, position: dict[int,
     return groups
 
 
-def _representative(group: list[Sentence], space: SentenceSpace, position: dict[int, int]) -> Sentence:
+def _representative(group: list[Sentence], space: SentenceSpace) -> Sentence:
     """The sentence of a group most like the others (the shortest among equals)."""
-    rows = [position.get(id(s)) for s in group]
+    rows = [space.row_of(s) for s in group]
     if len(group) == 1 or any(r is None for r in rows):
         return group[0]
     similarity = space.similarity[rows][:, rows].toarray().sum(axis=1)

@@ -9,9 +9,9 @@ from typing import Any
 from .._errors import InputError, NotFoundError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
+from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import make_brief
 from ..render import FORMATS, render
-from ..summarize import DEFAULT_MAX_WORDS
 from ._output import EXIT_BAD_INPUT, open_output, progress, write_output
 
 
@@ -51,11 +51,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.out:
             raise InputError("--batch needs --out OUT.jsonl for the briefs")
         return run_batch(
-            args.batch, args.out, max_words=args.max_words, full=not args.summary_only, quiet=args.quiet, jobs=args.jobs
+            args.batch, args.out, options=_options(args), full=not args.summary_only, quiet=args.quiet, jobs=args.jobs
         )
     if not args.paths:
         raise InputError("give two or more report files, a folder of reports, or URLs (or --batch IN.jsonl)")
-    brief = make_brief(read_reports(args.paths), max_words=args.max_words, full_analysis=not args.summary_only)
+    brief = make_brief(read_reports(args.paths), options=_options(args), full_analysis=not args.summary_only)
     write_output(render(brief, args.format), args.out)
     return 0
 
@@ -70,18 +70,19 @@ def run_story(args: argparse.Namespace) -> int:
         except NotFoundError as error:
             raise error.with_hint("`newsweave stories` lists the stored ones") from None
         title = store.story(args.story).title
-    brief = make_brief(articles, story_id=args.story, max_words=args.max_words, full_analysis=not args.summary_only,
-                       title=title)
+    brief = make_brief(
+        articles, options=_options(args), full_analysis=not args.summary_only, story_id=args.story, title=title
+    )
     write_output(render(brief, args.format), args.out)
     return 0
 
 
-def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool, jobs: int) -> int:
+def run_batch(path: str, out: str, *, options: Options, full: bool, quiet: bool, jobs: int) -> int:
     """Write one Brief JSON line per good input line, as they come; report bad lines by number and skip them."""
     total = _count_lines(path)
     skipped = 0
     with open(path, encoding="utf-8", errors="replace") as source, open_output(out) as sink:
-        results = brief_lines(source, max_words=max_words, full_analysis=full, jobs=jobs)
+        results = brief_lines(source, options=options, full_analysis=full, jobs=jobs)
         for result in progress(results, quiet=quiet, total=total, unit="story"):
             if result.error:
                 skipped += 1
@@ -95,6 +96,11 @@ def run_batch(path: str, out: str, *, max_words: int, full: bool, quiet: bool, j
         print(f"newsweave: {skipped} of {total} lines skipped; the others are in {out}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
+
+
+def _options(args: argparse.Namespace) -> Options:
+    """The brief options the command line sets (argparse has checked each value)."""
+    return Options(max_words=args.max_words)
 
 
 def _count_lines(path: str) -> int:

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from .._errors import InputError
 from ..ingest import article_from_document
 from ..models import Article
+from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import articles_from_documents, make_brief
-from ..summarize import DEFAULT_MAX_WORDS
 from ._schemas import (
     ArticleError, ArticleIn, ArticlesCreated, Brief, BriefRequest, ErrorOut, StoriesPage, StoredArticle, StoryOut,
     describe_validation,
@@ -99,7 +99,7 @@ def post_brief(batch: BriefRequest, state: State) -> JSONResponse:
     documents = [d if isinstance(d, str) else d.model_dump(exclude_none=True) for d in batch.documents]
     articles = articles_from_documents(documents)
     with state.pipeline_lock:
-        brief = make_brief(articles, story_id=batch.id, max_words=batch.max_words or DEFAULT_MAX_WORDS)
+        brief = make_brief(articles, options=Options(max_words=batch.max_words or DEFAULT_MAX_WORDS), story_id=batch.id)
     return JSONResponse(brief.to_dict())
 
 

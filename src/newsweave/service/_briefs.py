@@ -7,6 +7,7 @@ from collections import OrderedDict
 from typing import Any
 
 from .._errors import NotFoundError
+from ..options import DEFAULT_OPTIONS, Options
 from ..pipeline import make_brief
 from ..store import Store
 
@@ -16,12 +17,20 @@ SINGLE_REPORT_NOTE = "One report so far: the brief compares outlets once a secon
 
 
 class BriefCache:
-    """The Brief JSON of each story, recomputed only when the story's version has changed."""
+    """The Brief JSON of each story (made with `options`), recomputed only when the story's version has changed."""
 
-    def __init__(self, store: Store, pipeline_lock: threading.Lock, *, size: int = CACHED_BRIEFS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        pipeline_lock: threading.Lock,
+        *,
+        size: int = CACHED_BRIEFS,
+        options: Options = DEFAULT_OPTIONS,
+    ) -> None:
         self._store = store
         self._pipeline_lock = pipeline_lock
         self._size = size
+        self._options = options
         self._briefs: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._guard = threading.Lock()
 
@@ -39,7 +48,7 @@ class BriefCache:
             cached = self._cached(story_id, version)
             if cached is not None:
                 return cached
-            brief = story_brief(self._store, story_id)
+            brief = story_brief(self._store, story_id, options=self._options)
         with self._guard:
             self._briefs[story_id] = (version, brief)
             self._briefs.move_to_end(story_id)
@@ -56,10 +65,11 @@ class BriefCache:
             return entry[1]
 
 
-def story_brief(store: Store, story_id: str) -> dict[str, Any]:
+def story_brief(store: Store, story_id: str, *, options: Options = DEFAULT_OPTIONS) -> dict[str, Any]:
     """Compute the Brief JSON of a stored story from its reports (copies of another report left out)."""
     articles = store.story_origins(story_id) or store.story_articles(story_id)
-    brief = make_brief(articles, story_id=story_id, min_sources=1, title=store.story(story_id).title).to_dict()
+    title = store.story(story_id).title
+    brief = make_brief(articles, options=options, min_sources=1, story_id=story_id, title=title).to_dict()
     if len(brief["sources"]) < 2:
         brief["note"] = SINGLE_REPORT_NOTE
     return brief
