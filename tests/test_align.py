@@ -107,6 +107,15 @@ def test_undated_report_places_a_date_without_year_against_the_storys_dated_repo
     assert [(t["date"], t["sources"]) for t in brief.timeline] == [("2015-03-24", [2]), ("2015-03-26", [1])]
 
 
+def test_date_without_year_in_a_story_with_no_date_to_place_it_is_left_out():
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "The aircraft with 150 people on board crashed March 24 during a flight from Barcelona to Duesseldorf.")),
+        Article(id="b", source="B", text="The German government said Thursday 75 Germans were on board."),
+    ])
+    assert brief.timeline == []
+
+
 def test_past_date_without_year_falls_before_the_report_and_a_future_one_after():
     brief = make_brief(_reports(
         "Hurricane Maria cut through the island on Sept. 20, knocking out power and initially killing about a dozen people.",
@@ -123,8 +132,10 @@ def test_profile_and_background_clauses_give_no_entry():
     brief = make_brief(_reports(
         "Lukashenko has ruled Belarus since 1994.",
         "The president is still the man who came to power so unexpectedly three years ago.",
-        "Abaaoud, who was 27 or 28 years old, had been linked to an April attack on a church in Villejuif.",
+        "Abaaoud, who was 27 or 28 years old, had been linked to an April attack on a church in Villejuif, "
+        "in which one person was killed, and to an August attack on a high-speed train.",
         "The senior pilot had been flying the same plane since November 2007.",
+        "Each actress earned $13 million between May 2010 and May 2011.",
         published=date(2020, 9, 30),
     ))
     assert brief.timeline == []

@@ -9,8 +9,8 @@ only to its year are never an event of the story.
 Relative dates (weekdays, "yesterday", "this week", "a week ago") are resolved against the report's
 own publication date only; an undated report's relative dates are left out, never borrowed from
 another report. A date written without its year is placed against the report's date or, for an
-undated report, the story's latest publication date (else the latest full date the report names,
-else any report names), at or before that date unless its clause speaks of the future.
+undated report, the story's latest publication date (else the latest full date the report itself
+names, else it is left out), at or before that date unless its clause speaks of the future.
 A date keeps the precision it has: day (2020-09-29), week (2020-W39) or month (2020-09).
 """
 
@@ -68,6 +68,7 @@ _BACKGROUND = re.compile(
 """Profile and background words: a date in their clause is context, not an event of this story."""
 _FUTURE = re.compile(r"\b(?:will|would|shall|due|expected|scheduled|planned|plans|set to|is to|are to|until|"
                      r"upcoming)\b", re.IGNORECASE)
+_PREPOSITION_FIRST = re.compile(r"\s*(?:to|in|on|at|from|for|with|of|by|during)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _DETERMINER = re.compile(r"\b(?:the|a|an|this|that|its|their)\s+$", re.IGNORECASE)
 _MONTH_PREPOSITION = re.compile(
@@ -75,6 +76,8 @@ _MONTH_PREPOSITION = re.compile(
     re.IGNORECASE)
 """A month named alone is a date only after one of these ("in June", "an April attack"); "May has said" is a name."""
 _DATELINE_TAIL = re.compile(r"^\s*\([A-Za-z][^()]{0,40}\)\s*(?:--|—|–|-|:)")
+_SPAN = re.compile(r"\bbetween\s+(?:[^,;:()\[\]—–]{1,40}\s+and\s+)?$", re.IGNORECASE)
+"""A date after "between" bounds a span ("between May 2010 and May 2011"), it is not an event."""
 _DATELINE_REACH = 80
 """A date within this many characters of a sentence's start, followed by "(AGENCY) --", is a dateline."""
 
@@ -121,9 +124,8 @@ def sentence_events(articles: Sequence[Article]) -> list[tuple[Sentence, StoryDa
     """Every usable sentence that reports a datable event, with that event's date (one per sentence)."""
     found = []
     story_published = max((a.published for a in articles if a.published), default=None)
-    story_reference = reference_date(articles)
     for article in articles:
-        anchor = article.published or _undated_anchor(article, story_published, story_reference)
+        anchor = article.published or _undated_anchor(article, story_published)
         for sentence in article.sentences:
             if sentence.broken:
                 continue
@@ -162,16 +164,22 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
 def mention_role(text: str, mention: Mention) -> str | None:
     """How a date sits in its sentence: "main", "passing" (names an event in passing) or None (not an event).
 
-    None for a dateline ("April 25 (UPI) --"), a date in parentheses or brackets, and background: a
-    clause that reads as profile or history ("was born in", "since 1994", "who came to power ... ago").
+    None for a dateline ("April 25 (UPI) --"), a date in parentheses or brackets, a span ("between
+    May 2010 and May 2011"), and background: a clause that reads as profile or history ("was born
+    in", "since 1994", "who came to power ... ago"). A clause of "and" with a preposition first
+    ("had been linked to an April attack ..., and to an August attack") takes the sentence's cues.
     """
     before, after = text[: mention.start], text[mention.end:]
     if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
         return None
     if mention.start < _DATELINE_REACH and _DATELINE_TAIL.match(after):
         return None
+    if _SPAN.search(before) or mention.text.lower().startswith("between"):
+        return None
     opener = _last_break(before)
-    if _BACKGROUND.search(before[opener.end():] if opener else before):
+    clause = before[opener.end():] if opener else before
+    continues = opener is not None and opener.group().lower() == "and" and _PREPOSITION_FIRST.match(clause)
+    if _BACKGROUND.search(before if continues else clause):
         return None
     if (_POSSESSIVE.match(after) or _DETERMINER.search(before)
             or _POSSESSIVE.match(mention.text[-2:]) or opener and _RELATIVE_PRONOUN.fullmatch(opener.group())):
@@ -225,17 +233,17 @@ def _latest_named_day(article: Article) -> date | None:
     return max(named) if named else None
 
 
-def _undated_anchor(article: Article, story_published: date | None, story_reference: date | None) -> date | None:
+def _undated_anchor(article: Article, story_published: date | None) -> date | None:
     """The date an undated report's yearless dates are placed against (never used for its relative dates).
 
     The story's latest publication date, unless the report names a full date later than that by more
-    than UNDATED_REPORT_GAP (it was written later); with no dated report, the latest full date the
-    report names, else the latest any report names.
+    than UNDATED_REPORT_GAP (it was written later: then that date); with no dated report in the story,
+    the latest full date the report itself names; else None (its yearless dates are left out).
     """
     named = _latest_named_day(article)
     if story_published is not None and (named is None or named <= story_published + UNDATED_REPORT_GAP):
         return story_published
-    return named or story_reference
+    return named
 
 
 def resolve(mention: Mention, reference: date | None, *, in_quote: bool = False,
@@ -261,8 +269,8 @@ def resolve(mention: Mention, reference: date | None, *, in_quote: bool = False,
     if parsed is None:
         return None
     day, period = parsed
-    if period not in PRECISIONS:
-        return None
+    if period not in PRECISIONS or explicit_year and str(day.year) not in _EXPLICIT_YEAR.findall(text):
+        return None  # "One day in 2007" is read as "one day ago"
     if period == "month":
         day = day.replace(day=1)
     if not explicit_year and not relative and reference is not None:
