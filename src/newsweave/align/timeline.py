@@ -77,7 +77,7 @@ _MONTH_PREPOSITION = re.compile(
 """A month named alone is a date only after one of these ("in June", "an April attack"); "May has said" is a name."""
 _DATELINE_TAIL = re.compile(r"^\s*\([A-Za-z][^()]{0,40}\)\s*(?:--|—|–|-|:)")
 _SPAN = re.compile(r"\bbetween\s+(?:[^,;:()\[\]—–]{1,40}\s+and\s+)?$", re.IGNORECASE)
-"""A date after "between" bounds a span ("between May 2010 and May 2011"), it is not an event."""
+"""A date after "between" bounds a span ("between May 2001 and May 2002"), it is not an event."""
 _DATELINE_REACH = 80
 """A date within this many characters of a sentence's start, followed by "(AGENCY) --", is a dateline."""
 
@@ -164,10 +164,10 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
 def mention_role(text: str, mention: Mention) -> str | None:
     """How a date sits in its sentence: "main", "passing" (names an event in passing) or None (not an event).
 
-    None for a dateline ("April 25 (UPI) --"), a date in parentheses or brackets, a span ("between
-    May 2010 and May 2011"), and background: a clause that reads as profile or history ("was born
+    None for a dateline ("March 3 (AP) --"), a date in parentheses or brackets, a span ("between
+    May 2001 and May 2002"), and background: a clause that reads as profile or history ("was born
     in", "since 1994", "who came to power ... ago"). A clause of "and" with a preposition first
-    ("had been linked to an April attack ..., and to an August attack") takes the sentence's cues.
+    ("had been tied to a March attack ..., and to a June one") takes the sentence's cues.
     """
     before, after = text[: mention.start], text[mention.end:]
     if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
@@ -270,7 +270,7 @@ def resolve(mention: Mention, reference: date | None, *, in_quote: bool = False,
         return None
     day, period = parsed
     if period not in PRECISIONS or explicit_year and str(day.year) not in _EXPLICIT_YEAR.findall(text):
-        return None  # "One day in 2007" is read as "one day ago"
+        return None  # "One day in 1999" is read as "one day ago"
     if period == "month":
         day = day.replace(day=1)
     if not explicit_year and not relative and reference is not None:
