@@ -116,6 +116,17 @@ def test_date_without_year_in_a_story_with_no_date_to_place_it_is_left_out():
     assert brief.timeline == []
 
 
+def test_undated_story_places_a_date_without_year_nearest_the_full_date_its_report_names():
+    # The report was written on or after the latest date it names, so a later yearless date is not pushed back a year.
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "The April 25th, 2015 mega earthquake in Nepal has affected every one of the villages where we have "
+            "children’s libraries. Mike Auldridge, a professional builder, is headed over to Nepal for us on May 15th.")),
+        Article(id="b", source="B", text="The earthquake destroyed thousands of homes across the country."),
+    ])
+    assert [t["date"] for t in brief.timeline] == ["2015-04-25", "2015-05-15"]
+
+
 def test_past_date_without_year_falls_before_the_report_and_a_future_one_after():
     brief = make_brief(_reports(
         "Hurricane Maria cut through the island on Sept. 20, knocking out power and initially killing about a dozen people.",

@@ -126,19 +126,23 @@ def sentence_events(articles: Sequence[Article]) -> list[tuple[Sentence, StoryDa
     story_published = max((a.published for a in articles if a.published), default=None)
     for article in articles:
         anchor = article.published or _undated_anchor(article, story_published)
+        named_anchor = anchor is not None and anchor not in (article.published, story_published)
         for sentence in article.sentences:
             if sentence.broken:
                 continue
-            story_date = event_date(sentence, published=article.published, anchor=anchor)
+            story_date = event_date(sentence, published=article.published, anchor=anchor, named_anchor=named_anchor)
             if story_date is not None:
                 found.append((sentence, story_date))
     return found
 
 
-def event_date(sentence: Sentence, *, published: date | None, anchor: date | None) -> StoryDate | None:
+def event_date(sentence: Sentence, *, published: date | None, anchor: date | None,
+               named_anchor: bool = False) -> StoryDate | None:
     """The date of the event a sentence reports: its first main-clause date, else its first date named in passing.
 
-    Relative dates resolve against `published` (the report's own date) only; yearless dates against `anchor`.
+    Relative dates resolve against `published` (the report's own date) only; yearless dates against
+    `anchor`, at or before it unless their clause speaks of the future. A `named_anchor` (a date the
+    report names, so only a lower bound of when it was written) takes them in the nearest year.
     """
     text = sentence.text
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
@@ -154,7 +158,7 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
             continue
         in_quote = any(start <= mention.start < end for start, end in quoted)
         relative = _RELATIVE.search(mention.text) is not None and not _MONTH_NAME.search(mention.text)
-        future = _FUTURE.search(_clause_before(text, mention.start)) is not None
+        future = None if named_anchor else _FUTURE.search(_clause_before(text, mention.start)) is not None
         story_date = resolve(mention, published if relative else anchor, in_quote=in_quote, future=future)
         if story_date is not None and story_date.precision in TIMELINE_PRECISIONS:
             (main if role == "main" else passing).append(story_date)
