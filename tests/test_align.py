@@ -98,6 +98,17 @@ def test_undated_reports_weekday_is_left_out_though_other_reports_are_dated():
     assert [(t["date"], t["sources"]) for t in brief.timeline] == [("2018-06", [1])]
 
 
+def test_undated_sentence_is_not_dated_by_an_event_it_names_in_passing():
+    # "said Wednesday" is this sentence's event; its date is unknown, so "the Sept. 11 terror attacks" must not date it.
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "Some family members of victims killed in the Sept. 11 terror attacks said Wednesday that they are "
+            "outraged by the Transportation Security Administration's decision.")),
+        Article(id="b", source="B", text="Airline workers decried the change to the rules on knives."),
+    ])
+    assert brief.timeline == []
+
+
 def test_undated_report_places_a_date_without_year_against_the_storys_dated_reports():
     dated = Article(id="a", source="A", published=date(2015, 3, 26), text=(
         "The co-pilot locked the pilot out of the cockpit, a French prosecutor said at a news conference Thursday."))

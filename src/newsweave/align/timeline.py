@@ -140,7 +140,8 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
                named_anchor: bool = False) -> StoryDate | None:
     """The date of the event a sentence reports: its first main-clause date, else its first date named in passing.
 
-    Relative dates resolve against `published` (the report's own date) only; yearless dates against
+    Relative dates resolve against `published` (the report's own date) only: in an undated report a
+    main-clause "on Tuesday" leaves the whole sentence undated. Yearless dates resolve against
     `anchor`, at or before it unless their clause speaks of the future. A `named_anchor` (a date the
     report names, so only a lower bound of when it was written) takes them in the nearest year.
     """
@@ -158,6 +159,9 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
             continue
         in_quote = any(start <= mention.start < end for start, end in quoted)
         relative = _RELATIVE.search(mention.text) is not None and not _MONTH_NAME.search(mention.text)
+        if relative and published is None and role == "main" and not main and not in_quote \
+                and _CALENDAR_CUE.search(mention.text) and not _VAGUE.search(mention.text):
+            return None  # its own event's date cannot be known: not the date of an event it names in passing
         future = None if named_anchor else _FUTURE.search(_clause_before(text, mention.start)) is not None
         story_date = resolve(mention, published if relative else anchor, in_quote=in_quote, future=future)
         if story_date is not None and story_date.precision in TIMELINE_PRECISIONS:
