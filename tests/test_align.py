@@ -52,20 +52,126 @@ def test_timeline_has_the_election_the_inauguration_and_the_meeting(seed_brief):
     assert election["sources"] == [1, 2, 3]
 
 
-def test_weekday_of_an_undated_report_is_resolved_from_the_other_reports(seed_brief):
-    tuesday = [t for t in seed_brief.timeline if t["date"] == "2020-09-29" and "on Tuesday" in t["text"]]
-    assert tuesday and all(t["sources"] == [1] for t in tuesday)
+def test_weekday_of_an_undated_report_is_left_out_not_borrowed_from_the_other_reports(seed_brief):
+    # Source 1 has no publication date: its "on Tuesday" cannot be known from source 3's 30 September.
+    assert not [t for t in seed_brief.timeline if 1 in t["sources"] and "Tuesday" in t["text"]]
 
 
-def test_timeline_keeps_month_and_year_precision_and_is_sorted(seed_brief):
-    by_text = {t["text"]: t for t in seed_brief.timeline}
-    loan = next(t for text, t in by_text.items() if text.startswith("Earlier this month"))
-    assert (loan["date"], loan["precision"]) == ("2020-09", "month")
-    three_years = next(t for text, t in by_text.items() if "three years ago" in text)
-    assert (three_years["date"], three_years["precision"]) == ("2017", "year")
+def test_background_dates_of_the_seeds_are_not_events_and_entries_are_sorted(seed_brief):
+    texts = [t["text"] for t in seed_brief.timeline]
+    assert not [t for t in texts if "since 1994" in t or "three years ago" in t]
+    this_week = next(t for t in seed_brief.timeline if "this week" in t["text"])
+    assert (this_week["date"], this_week["precision"], this_week["sources"]) == ("2020-W40", "week", [3])
     days = [t["date"] for t in seed_brief.timeline if t["precision"] == "day"]
     assert days == sorted(days)
-    assert [t["precision"] for t in seed_brief.timeline[:2]] == ["year", "year"]
+
+
+def test_one_sentence_naming_two_dates_is_one_entry_at_the_date_of_its_main_clause():
+    brief = make_brief(_reports(
+        "Monday’s devastating fire was likely sparked accidentally, prosecutors said Tuesday.",
+        published=date(2019, 4, 16),
+    ) + _reports(
+        "Colombo (IBNS): The death toll in the eight blasts which rocked Sri Lanka on Sunday has touched 290, "
+        "media reports said on Monday.",
+        published=date(2019, 4, 22),
+    ))
+    assert [(t["date"], t["sources"]) for t in brief.timeline] == [("2019-04-16", [1]), ("2019-04-22", [2])]
+
+
+def test_weekday_in_a_report_published_that_weekday_is_the_same_day():
+    brief = make_brief(_reports(
+        "An Ethiopian Airlines flight crashed shortly after takeoff from Ethiopia's capital Sunday morning, "
+        "killing all 157 on board, authorities said.",
+        published=date(2019, 3, 10),
+    ), min_sources=1)
+    assert [t["date"] for t in brief.timeline] == ["2019-03-10"]
+
+
+def test_undated_reports_weekday_is_left_out_though_other_reports_are_dated():
+    dated = Article(id="a", source="A", published=date(2018, 8, 9), text=(
+        "Puerto Rico’s government first released the 1,427 number in June, in the face of three lawsuits "
+        "demanding more data on the death toll."))
+    undated = Article(id="b", source="B", text=(
+        "Puerto Rico’s government raised its official Hurricane Maria death toll to 2,975 on Tuesday "
+        "in the wake of a new estimate from researchers."))
+    brief = make_brief([dated, undated])
+    assert [(t["date"], t["sources"]) for t in brief.timeline] == [("2018-06", [1])]
+
+
+def test_undated_sentence_is_not_dated_by_an_event_it_names_in_passing():
+    # "said Wednesday" is this sentence's event; its date is unknown, so "the Sept. 11 terror attacks" must not date it.
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "Some family members of victims killed in the Sept. 11 terror attacks said Wednesday that they are "
+            "outraged by the Transportation Security Administration's decision.")),
+        Article(id="b", source="B", text="Airline workers decried the change to the rules on knives."),
+    ])
+    assert brief.timeline == []
+
+
+def test_undated_report_places_a_date_without_year_against_the_storys_dated_reports():
+    dated = Article(id="a", source="A", published=date(2015, 3, 26), text=(
+        "The co-pilot locked the pilot out of the cockpit, a French prosecutor said at a news conference Thursday."))
+    undated = Article(id="b", source="B", text=(
+        "The aircraft with 150 people on board crashed March 24 during a flight from Barcelona to Duesseldorf, Germany."))
+    brief = make_brief([dated, undated])
+    assert [(t["date"], t["sources"]) for t in brief.timeline] == [("2015-03-24", [2]), ("2015-03-26", [1])]
+
+
+def test_date_without_year_in_a_story_with_no_date_to_place_it_is_left_out():
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "The aircraft with 150 people on board crashed March 24 during a flight from Barcelona to Duesseldorf.")),
+        Article(id="b", source="B", text="The German government said Thursday 75 Germans were on board."),
+    ])
+    assert brief.timeline == []
+
+
+def test_undated_story_places_a_date_without_year_nearest_the_full_date_its_report_names():
+    # The report was written on or after the latest date it names, so a later yearless date is not pushed back a year.
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "The April 25th, 2015 mega earthquake in Nepal has affected every one of the villages where we have "
+            "children’s libraries. Mike Auldridge, a professional builder, is headed over to Nepal for us on May 15th.")),
+        Article(id="b", source="B", text="The earthquake destroyed thousands of homes across the country."),
+    ])
+    assert [t["date"] for t in brief.timeline] == ["2015-04-25", "2015-05-15"]
+
+
+def test_past_date_without_year_falls_before_the_report_and_a_future_one_after():
+    brief = make_brief(_reports(
+        "Hurricane Maria cut through the island on Sept. 20, knocking out power and initially killing about a dozen people.",
+        published=date(2018, 8, 9),
+    ) + _reports(
+        "The Turkish president has said details of the journalist’s killing “will be revealed in all its nakedness” "
+        "in parliament on Tuesday.",
+        published=date(2018, 10, 22),
+    ))
+    assert [t["date"] for t in brief.timeline] == ["2017-09-20", "2018-10-23"]
+
+
+def test_profile_and_background_clauses_give_no_entry():
+    brief = make_brief(_reports(
+        "Lukashenko has ruled Belarus since 1994.",
+        "The president is still the man who came to power so unexpectedly three years ago.",
+        "Abaaoud, who was 27 or 28 years old, had been linked to an April attack on a church in Villejuif, "
+        "in which one person was killed, and to an August attack on a high-speed train.",
+        "The senior pilot had been flying the same plane since November 2007.",
+        "Each actress earned $13 million between May 2010 and May 2011.",
+        published=date(2020, 9, 30),
+    ))
+    assert brief.timeline == []
+
+
+def test_dateline_and_a_name_spelt_like_a_month_are_not_dates():
+    brief = make_brief([
+        Article(id="a", source="A", text=(
+            "April 25 (UPI) -- Authorities lowered the death toll from the suicide bombings in Sri Lanka "
+            "by more than 100 people on Thursday.")),
+        Article(id="b", source="B", published=date(2018, 3, 17), text=(
+            "May has confirmed no ministers or members of the royal family will attend the World Cup in Russia.")),
+    ])
+    assert brief.timeline == []
 
 
 def test_seeds_have_corroborated_and_single_source_claims(seed_brief):
