@@ -48,6 +48,14 @@ _DANGLING_OPENER = re.compile(
     r"^[\"“]?(?:he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|still|yet|then)\b",
     re.IGNORECASE,
 )
+_NEEDS_CONTEXT = re.compile(
+    r"^[\"“‘']?(?:[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,4},\s+)?"
+    r"(?:he|she|it|they|his|her|its|their|him|them|(?:this|that|these|those)"
+    r"(?!\s+(?:week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter)\b))\b",
+    re.IGNORECASE,
+)
+"""A sentence opening with a pronoun or demonstrative, directly or after an opening phrase ("Historically,
+this is..."): its referent is in the sentence before it. "This week" and the like stand alone."""
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
@@ -93,7 +101,7 @@ def summarize(
         return []
     scores = sentence_scores(articles, space, scorer)
     chosen = _select(space, scores, max_words, confirm)
-    chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
+    chosen = _after_their_context(space, sorted(chosen, key=lambda i: _story_order(space.sentences[i], articles)))
     return [SummarySentence(space.sentences[i], _evidence(space, i)) for i in chosen]
 
 
@@ -161,24 +169,65 @@ def count_words(text: str) -> int:
 
 
 def _select(space: SentenceSpace, scores: np.ndarray, max_words: int, confirm: SentenceCheck) -> list[int]:
+    """Take the best sentences that fit the budget and repeat nothing already taken.
+
+    A sentence that needs its context waits until the sentence before it in its article is taken,
+    and is then considered right away (a pronoun whose referent is not in the summary misleads).
+    """
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
     similarity = space.similarity.toarray()
     chosen: list[int] = []
+    waiting: dict[int, int] = {}  # sentence -> the next sentence of its article, waiting for it
     used = 0
-    for rank, index in enumerate(ranked):
-        sentence = space.sentences[index]
-        words = count_words(sentence.text)
-        if used + words > max_words:
-            continue
-        if chosen and similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
-            continue
-        if not sentence.checked:
-            confirm([space.sentences[i] for i in ranked[rank : rank + CONFIRM_BATCH]])
-        if sentence.broken:
-            continue
-        chosen.append(index)
-        used += words
+    for rank, candidate in enumerate(ranked):
+        queue = [candidate]
+        while queue:
+            index = queue.pop()
+            sentence = space.sentences[index]
+            words = count_words(sentence.text)
+            if used + words > max_words:
+                continue
+            if chosen and similarity[index, chosen].max() >= REDUNDANCY_SIMILARITY:
+                continue
+            if needs_context(sentence.text) and not _previous_is_chosen(space, index, chosen):
+                waiting[index - 1] = index
+                continue
+            if not sentence.checked:
+                confirm([space.sentences[i] for i in [index, *ranked[rank : rank + CONFIRM_BATCH]]])
+            if sentence.broken:
+                continue
+            chosen.append(index)
+            used += words
+            if index in waiting:
+                queue.append(waiting.pop(index))
     return chosen
+
+
+def needs_context(text: str) -> bool:
+    """Whether a sentence cannot stand alone: it opens with a pronoun or demonstrative whose referent is before it."""
+    return _NEEDS_CONTEXT.match(text) is not None
+
+
+def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Sequence[int]) -> bool:
+    """Whether the sentence before this one in its article is already in the summary."""
+    previous = index - 1
+    return previous >= 0 and space.sentences[previous].article == space.sentences[index].article and previous in chosen
+
+
+def _after_their_context(space: SentenceSpace, ordered: list[int]) -> list[int]:
+    """Move each sentence that needs its context to right after the sentence before it in its article."""
+    kept = set(ordered)
+    follows = {i for i in ordered if i - 1 in kept and needs_context(space.sentences[i].text)
+               and space.sentences[i - 1].article == space.sentences[i].article}
+    result: list[int] = []
+    for index in ordered:
+        if index in follows:
+            continue
+        result.append(index)
+        while index + 1 in follows:
+            index += 1
+            result.append(index)
+    return result
 
 
 def _evidence(space: SentenceSpace, index: int) -> dict[int, Sentence]:
