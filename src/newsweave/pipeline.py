@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError, NotEnoughSourcesError
 from .align.claims import entity_texts, sentence_space
 from .analyze import mark_verbless_fragments, split_sentences
 from .clean import clean_text
+from .headline import name_insertions, story_title
 from .ingest import article_from_document
 from .models import Article, Brief
 from .summarize import DEFAULT_MAX_WORDS, SummarySentence, summarize
+
+if TYPE_CHECKING:
+    from .entities import EntityIndex
 
 
 def make_brief(
@@ -44,11 +48,12 @@ def make_brief(
     else:  # full analysis: one token per entity and word stems, so paraphrases of one fact share more words
         space = sentence_space(articles, texts=entity_texts(articles, entities), stem=True)
     chosen = summarize(articles, space, max_words=max_words, confirm=mark_verbless_fragments)
+    summary = [_summary_entry(c, entities) for c in chosen]
     brief = Brief(
         id=story_id or _story_id(articles),
-        title=title or _title(articles, [c.sentence.text for c in chosen]),
+        title=title or story_title(articles, summary),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
-        summary=[_summary_entry(c) for c in chosen],
+        summary=summary,
     )
     if entities is not None:
         from .align import fill_analysis
@@ -91,12 +96,14 @@ def articles_from_documents(documents: Any) -> list[Article]:
     return articles
 
 
-def _summary_entry(chosen: SummarySentence) -> dict[str, Any]:
-    """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it."""
+def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> dict[str, Any]:
+    """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it,
+    `insertions` the names restored where a stripped link left only a title (none without entities)."""
     return {
         "text": chosen.sentence.text,
         "citations": [i + 1 for i in chosen.supported_by],
         "evidence": [{"source": i + 1, "sentence": chosen.evidence[i].text} for i in chosen.supported_by],
+        "insertions": name_insertions(chosen.sentence.text, entities) if entities is not None else [],
     }
 
 
@@ -108,13 +115,6 @@ def _source_entry(number: int, article: Article) -> dict[str, Any]:
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
     }
-
-
-def _title(articles: Sequence[Article], summary: Sequence[str]) -> str:
-    titles = [a.title for a in articles if a.title]
-    if titles:
-        return titles[0]
-    return summary[0] if summary else articles[0].sentences[0].text if articles[0].sentences else ""
 
 
 def _story_id(articles: Sequence[Article]) -> str:
