@@ -21,7 +21,7 @@ import numpy as np
 from unidecode import unidecode
 
 from .entities import TITLES
-from .models import Article
+from .models import Article, Mention, Sentence
 from .summarize import needs_context
 
 if TYPE_CHECKING:
@@ -54,7 +54,10 @@ _SITE_SEPARATOR = re.compile(r"\s+[|]\s+")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "your", "whose", "this", "that", "former"})
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_DETERMINERS)) + r")\s+$", re.IGNORECASE)
-_LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
+_LOWER_WORD_AFTER = re.compile(r"\s+(?!(?:of|and|or|for|to)\b)[a-z]")
+"""The lower-case word after a nameless title: a verb or a clause ("said", "during"), not "of"/"and" ("Mayor of London")."""
+QUALIFIER_LABELS = frozenset({"NORP", "GPE", "LOC"})
+"""Mentions that may qualify a title ("French", "US"); a title inside any other mention (a person, a party) is a name."""
 
 
 def story_title(articles: Sequence[Article], summary: Sequence[Mapping[str, Any]] = ()) -> str:
@@ -135,11 +138,12 @@ def _centre_similarity(texts: Sequence[str], candidates: Sequence[str]) -> np.nd
 # -- names lost with stripped links ---------------------------------------------------------------
 
 
-def nameless_roles(text: str) -> list[tuple[str, int]]:
+def nameless_roles(text: str, mentions: Sequence[Mention] = ()) -> list[tuple[str, int]]:
     """Title phrases used as a subject without their name ("French President during..."), with where each ends.
 
     A capitalised run ending in a title word ("Russian President", "Prime Minister"), not after a
-    determiner ("the French President" is plain English) and followed by a lower-case word.
+    determiner ("the French President" is plain English), followed by a lower-case word other than
+    "of"/"and", and not part of a name `mentions` hold ("Martin Luther King", "Law & Justice").
     """
     found = []
     for run in _CAPITALISED_RUN.finditer(text):
@@ -148,16 +152,18 @@ def nameless_roles(text: str) -> list[tuple[str, int]]:
             continue
         if _DETERMINER_BEFORE.search(text[: run.start()]) or not _LOWER_WORD_AFTER.match(text, run.end()):
             continue
+        if any(m.start < run.end() and run.start() < m.end and m.label not in QUALIFIER_LABELS for m in mentions):
+            continue
         found.append((run[0], run.end()))
     return found
 
 
-def name_insertions(text: str, entities: EntityIndex) -> list[dict[str, Any]]:
-    """Insertions `{"at": offset, "text": name}` for the nameless title phrases of `text` whose one holder the story names."""
+def name_insertions(sentence: Sentence, entities: EntityIndex) -> list[dict[str, Any]]:
+    """Insertions `{"at": offset, "text": name}` for the nameless title phrases of a sentence whose one holder the story names."""
     insertions = []
-    for role, end in nameless_roles(text):
+    for role, end in nameless_roles(sentence.text, sentence.mentions):
         holder = role_holder(entities, role)
-        if holder is not None and holder.name not in text:
+        if holder is not None and holder.name.split()[-1] not in sentence.text:
             insertions.append({"at": end, "text": holder.name})
     return insertions
 

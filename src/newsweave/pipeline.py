@@ -103,7 +103,7 @@ def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> dic
         "text": chosen.sentence.text,
         "citations": [i + 1 for i in chosen.supported_by],
         "evidence": [{"source": i + 1, "sentence": chosen.evidence[i].text} for i in chosen.supported_by],
-        "insertions": name_insertions(chosen.sentence.text, entities) if entities is not None else [],
+        "insertions": name_insertions(chosen.sentence, entities) if entities is not None else [],
     }
 
 
