@@ -48,14 +48,22 @@ _DANGLING_OPENER = re.compile(
     r"^[\"“]?(?:he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|still|yet|then)\b",
     re.IGNORECASE,
 )
+_OPENING_PHRASE = r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,4},\s+"
+"""A short phrase and a comma before the subject: "Historically, ", "In televised comments, "."""
+_ANTICIPATORY_IT = (
+    r"(?:\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|remains|remained)|['’]s)"
+    r"\b[^,.;:]*?\b(?:that|to|whether|who|what|when|where|why|how|if)\b"
+)
+"""What follows an "It" that announces a clause ("It was not immediately clear who..."): it needs no referent."""
+_TIME_NOUN = r"week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter"
 _NEEDS_CONTEXT = re.compile(
-    r"^[\"“‘']?(?:[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,4},\s+)?"
-    r"(?:he|she|it|they|his|her|its|their|him|them|(?:this|that|these|those)"
-    r"(?!\s+(?:week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter)\b))\b",
+    rf"^[\"“‘']?(?:{_OPENING_PHRASE})?"
+    rf"(?:he|she|they|his|her|its|their|him|them|it(?!{_ANTICIPATORY_IT})|(?:this|that|these|those)(?!\s+(?:{_TIME_NOUN})\b))\b",
     re.IGNORECASE,
 )
 """A sentence opening with a pronoun or demonstrative, directly or after an opening phrase ("Historically,
-this is..."): its referent is in the sentence before it. "This week" and the like stand alone."""
+this is..."): its referent is in the sentence before it. "This week" and the like stand alone, and so
+does an "It" that announces a clause."""
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
