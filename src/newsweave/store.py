@@ -367,12 +367,13 @@ class Store:
 
     def _retitle_story(self, story_id: str) -> None:
         """Title a story from its first `TITLE_REPORTS` origin reports: its most representative headline, else a lead line."""
-        rows = self._db.execute(
-            "SELECT text, title FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq LIMIT ?",
-            (story_id, TITLE_REPORTS + 1),
-        ).fetchall()
-        if len(rows) > TITLE_REPORTS:
+        origins = "FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq LIMIT ?"
+        headlines = [row[0] for row in self._db.execute(f"SELECT title {origins}", (story_id, TITLE_REPORTS + 1))]
+        if len(headlines) > TITLE_REPORTS:
             return
+        if not any(headlines) and self._db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()[0]:
+            return  # named by a lead line of its first reports, which a later report does not change
+        rows = self._db.execute(f"SELECT text, title {origins}", (story_id, TITLE_REPORTS)).fetchall()
         title = story_title([Article(id="", text=text, title=title) for text, title in rows])
         self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
