@@ -84,7 +84,7 @@ def story_title(articles: Sequence[Article], summary: Sequence[Mapping[str, Any]
 
 
 def representative_headline(articles: Sequence[Article]) -> str | None:
-    """The headline (cleaned of site names and labels) most similar to the centre of all the reports' texts."""
+    """The headline (cleaned of site names and labels) closest to the story: to the centre of the reports' texts and to the other headlines."""
     candidates = list(dict.fromkeys(h for h in (clean_headline(a.title or "") for a in articles) if is_title_candidate(h)))
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
@@ -118,7 +118,9 @@ def clip(text: str) -> str:
 
 
 def _centre_similarity(texts: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
-    """Cosine of each candidate with the mean TF-IDF vector (Snowball stems) of `texts`."""
+    """Cosine of each candidate with the mean TF-IDF vector (Snowball stems) of `texts`, plus its mean
+    cosine with the other candidates: a long headline shares many of the texts' words, the one the
+    other outlets' headlines agree with names the event."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     from .align.claims import stem_merge
@@ -132,7 +134,10 @@ def _centre_similarity(texts: Sequence[str], candidates: Sequence[str]) -> np.nd
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts @ merge)
     centre = np.asarray(tfidf.transform(counts @ merge).mean(axis=0)).ravel()
     heads = tfidf.transform(words.transform(list(candidates)) @ merge)
-    return np.asarray(heads @ centre).ravel() / max(float(np.linalg.norm(centre)), 1e-9)
+    to_texts = np.asarray(heads @ centre).ravel() / max(float(np.linalg.norm(centre)), 1e-9)
+    between = (heads @ heads.T).toarray()
+    np.fill_diagonal(between, 0.0)
+    return to_texts + between.sum(axis=1) / max(1, len(candidates) - 1)
 
 
 # -- names lost with stripped links ---------------------------------------------------------------
