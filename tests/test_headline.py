@@ -119,6 +119,7 @@ def test_a_title_inside_a_name_or_before_of_is_not_a_lost_name():
     text = "Martin Luther King hasn't got his job done yet, he told reporters."
     assert nameless_roles(text, [Mention("Martin Luther King", "PERSON", 0, 18)]) == []
     assert nameless_roles("Mayor of London Sadiq Khan led the short ceremony.") == []
+    assert nameless_roles("He met Sviatlana Tsikhanouskaya. The French President has also called for talks.") == []
     assert nameless_roles("French President during his latest trip met her.", [Mention("French", "NORP", 0, 6)]) == [
         ("French President", 16)]
 

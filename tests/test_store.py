@@ -176,3 +176,11 @@ def test_one_story_line_is_read_by_id(store, seeds_dir):
     assert (story.articles, story.sources) == (3, 3)
     with pytest.raises(NotFoundError):
         store.story("s-nope")
+
+
+def test_story_whose_first_report_has_no_line_to_title_it_is_named_by_a_later_report(store, seeds_dir):
+    # the first seed is one paragraph opening with "He called for..."; the second opens with a lost name
+    results = store.add_articles(read_reports([str(seeds_dir)]))
+    [story] = [s for s in store.stories(limit=500) if s.id == results[0].story_id]
+    assert story.articles == 3
+    assert story.title.startswith("“We will do our best as Europeans to help mediate,” Macron")

@@ -51,7 +51,8 @@ _HEADLINE_LABEL = re.compile(
 """A label before a headline ("LIVE: ...", "UPDATES: ..."), dropped from the title."""
 _SITE_SEPARATOR = re.compile(r"\s+[|]\s+")
 """Headlines carry the site and section after a bar ("... wins landslide victory | News | DW")."""
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w.'’-]*(?:(?<![a-z]{3}\.)\s+[A-Z][\w.'’-]*)*")
+"""Capitalised words in a row; a word ending a sentence ("Tsikhanouskaya. The...") ends the row, "U.S." or "Mr." does not."""
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "your", "whose", "this", "that", "former"})
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_DETERMINERS)) + r")\s+$", re.IGNORECASE)
 _LOWER_WORD_AFTER = re.compile(r"\s+(?!(?:of|and|or|for|to)\b)[a-z]")
@@ -78,7 +79,7 @@ def story_title(articles: Sequence[Article], summary: Sequence[Mapping[str, Any]
     for article in articles:
         for line in article.text.splitlines():
             line = line.strip()
-            if is_title_candidate(line) and not nameless_roles(line):
+            if names_its_subject(line):
                 return clip(line)
     return clip(next((line.strip() for a in articles for line in a.text.splitlines() if line.strip()), ""))
 
@@ -107,6 +108,11 @@ def is_title_candidate(text: str) -> bool:
         and not _CREDIT_AT_END.search(text)
         and not needs_context(text)
     )
+
+
+def names_its_subject(text: str) -> bool:
+    """Whether a line can title a story and no title phrase in it stands for a lost name."""
+    return is_title_candidate(text) and not nameless_roles(text)
 
 
 def clip(text: str) -> str:

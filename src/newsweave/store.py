@@ -23,7 +23,7 @@ import numpy as np
 from ._errors import NotFoundError, StoreError
 from .dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
 from .group import GroupInput, StoryGrouper, TermWeights
-from .headline import story_title
+from .headline import names_its_subject, story_title
 from .models import Article
 
 DB_ENV_VARIABLE = "NEWSWEAVE_DB"
@@ -371,8 +371,8 @@ class Store:
         headlines = [row[0] for row in self._db.execute(f"SELECT title {origins}", (story_id, TITLE_REPORTS + 1))]
         if len(headlines) > TITLE_REPORTS:
             return
-        if not any(headlines) and self._db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()[0]:
-            return  # named by a lead line of its first reports, which a later report does not change
+        if not any(headlines) and names_its_subject(self._db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()[0]):
+            return  # named by a line of its first reports, which comes before any line of a later report
         rows = self._db.execute(f"SELECT text, title {origins}", (story_id, TITLE_REPORTS)).fetchall()
         title = story_title([Article(id="", text=text, title=title) for text, title in rows])
         self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
