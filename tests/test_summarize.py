@@ -123,3 +123,33 @@ def test_grammar_check_of_the_best_candidates_chooses_as_checking_every_sentence
         checked = mark_verbless_fragments(articles)
         eager = summarize(checked, sentence_space(checked, stem=True), options=options)
         assert [c.sentence.text for c in lazy] == [c.sentence.text for c in eager]
+
+
+def test_sentences_that_cannot_stand_alone_are_recognised():
+    from newsweave.summarize import needs_context
+
+    for dangling in ("Historically, this is what France does.", "“This number can change,” he said.",
+                     "He was identified from fingerprints.", "In televised comments, he said Belarus was in trouble."):
+        assert needs_context(dangling), dangling
+    for standing in ("Lukashenko has ruled Belarus since 1994.", "This week, Puerto Rico revised its death toll.",
+                     "It was not immediately clear who was behind the attack.", "It’s unclear whether he will run.",
+                     "The French President has also called European mediation in the Belarus political crisis."):
+        assert not needs_context(standing), standing
+
+
+def test_a_sentence_that_needs_its_context_comes_right_after_the_sentence_before_it(dev_clusters, seeds_dir):
+    from newsweave.space import sentence_space
+    from newsweave.pipeline import prepare_articles
+    from newsweave.summarize import needs_context, summarize
+
+    stories = [articles_from_documents(c["documents"]) for c in dev_clusters] + [read_reports([str(seeds_dir)])]
+    followers = 0
+    for articles in stories:
+        articles = prepare_articles(articles, min_sources=1)
+        chosen = summarize(articles, sentence_space(articles, stem=True), options=Options(max_words=260))
+        for before, item in zip([None, *chosen], chosen):
+            if needs_context(item.sentence.text):
+                assert before is not None and before.sentence.article == item.sentence.article
+                assert before.sentence.position == item.sentence.position - 1
+                followers += 1
+    assert followers >= 1  # the rule keeps a pronoun sentence when its context is there, it does not ban it

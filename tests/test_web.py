@@ -16,7 +16,10 @@ import pytest
 
 from servers import SEED_SOURCES, http_server, running_service, seed_articles
 
+from newsweave.headline import with_insertions
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -87,7 +90,9 @@ def page(browser: object, site: dict) -> Iterator[object]:
 def test_story_page_shows_the_summary_and_every_section(page: object, site: dict) -> None:
     page.goto(f"{site['base']}/stories/{site['seeds']}")
     sentences = page.locator("#summary .sentence").all_inner_texts()
-    assert sentences == [s["text"] for s in site["seeds_brief"]["summary"]]
+    assert sentences == [with_insertions(s["text"], s["insertions"]) for s in site["seeds_brief"]["summary"]]
+    inserted = [f"[{i['text']}]" for s in site["seeds_brief"]["summary"] for i in s["insertions"]]
+    assert inserted and page.locator("#summary .insertion").all_inner_texts() == inserted
     assert page.locator("#sources a").all_inner_texts() == ["RFE/RL", "Belsat", "Euronews"]
     assert page.locator("#sources a").first.get_attribute("href") == "https://example.org/seed/1"
     assert page.locator("#claims .claim.corroborated").count() >= 1

@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError, NotEnoughSourcesError
 from .analyze import mark_verbless_fragments, split_sentences, verbless_fragments
 from .clean import clean_text
+from .headline import name_insertions, story_title
 from .ingest import article_from_document
 from .models import Article, Brief
 from .options import DEFAULT_OPTIONS, Options
 from .space import entity_texts, sentence_space
 from .summarize import SummarySentence, summarize
+
+if TYPE_CHECKING:
+    from .entities import EntityIndex
 
 
 def make_brief(
@@ -35,6 +39,7 @@ def make_brief(
     """
     articles = prepare_articles(articles, min_sources=min_sources)
     analysis: dict[str, list[dict]] = {}
+    entities: EntityIndex | None = None
     if full_analysis:
         from .align import cross_source_analysis
         from .entities import analyze_entities
@@ -48,11 +53,12 @@ def make_brief(
     else:  # the grammar check runs only on the best summary candidates
         space = sentence_space(articles, stem=True)
         chosen = summarize(articles, space, options=options, check=verbless_fragments)
+    summary_items = [_summary_entry(c, entities) for c in chosen]
     return Brief(
         id=story_id or _story_id(articles),
-        title=title or _title(articles, [c.sentence.text for c in chosen]),
+        title=title or story_title(articles, summary_items),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
-        summary=[_summary_entry(c) for c in chosen],
+        summary=summary_items,
         **analysis,
     )
 
@@ -90,12 +96,14 @@ def articles_from_documents(documents: Any) -> list[Article]:
     return articles
 
 
-def _summary_entry(chosen: SummarySentence) -> dict[str, Any]:
-    """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it."""
+def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> dict[str, Any]:
+    """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it,
+    `insertions` the names restored where a stripped link left only a title (none without entities)."""
     return {
         "text": chosen.sentence.text,
         "citations": [i + 1 for i in chosen.supported_by],
         "evidence": [{"source": i + 1, "sentence": chosen.evidence[i].text} for i in chosen.supported_by],
+        "insertions": name_insertions(chosen.sentence, entities) if entities is not None else [],
     }
 
 
@@ -107,13 +115,6 @@ def _source_entry(number: int, article: Article) -> dict[str, Any]:
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
     }
-
-
-def _title(articles: Sequence[Article], summary: Sequence[str]) -> str:
-    titles = [a.title for a in articles if a.title]
-    if titles:
-        return titles[0]
-    return summary[0] if summary else articles[0].sentences[0].text if articles[0].sentences else ""
 
 
 def _story_id(articles: Sequence[Article]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .headline import with_insertions
 from .models import Brief
 
 FORMATS = ("json", "md", "html")
@@ -32,7 +33,8 @@ def render_markdown(brief: Brief) -> str:
     """A readable brief: summary with [n] citations, then the cross-source sections and the source list."""
     data = brief.to_dict()
     lines = [f"# {data['title']}", ""]
-    lines += [" ".join(f"{s['text']} {_marks(s['citations'])}" for s in data["summary"]), ""]
+    lines += [" ".join(f"{with_insertions(s['text'], s.get('insertions', []))} {_marks(s['citations'])}"
+                       for s in data["summary"]), ""]
     lines += _markdown_section("Confirmed by several sources", [
         f"- {c['text']} {_marks(c['sources'])}{_copies_note(c)}" for c in data["claims"] if c["status"] == "corroborated"
     ][:MAX_CLAIMS_SHOWN])

@@ -23,6 +23,7 @@ import numpy as np
 from ._errors import NotFoundError, StoreError
 from .dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
 from .group import GroupInput, StoryGrouper, TermWeights
+from .headline import names_its_subject, story_title
 from .models import Article
 
 DB_ENV_VARIABLE = "NEWSWEAVE_DB"
@@ -30,6 +31,8 @@ DEFAULT_DB_NAME = "newsweave.db"
 BUSY_TIMEOUT_SECONDS = 60.0
 SAVE_TERM_COUNTS_EVERY = 2000
 """Document frequencies are written to the store after this many new reports (and at close)."""
+TITLE_REPORTS = 20
+"""A story is titled from its first reports this many (copies left out); past them its title stays."""
 _SCHEMA_VERSION = "1"
 _OTHER_STORE = "give the path of a newsweave store, or of a file to create"
 
@@ -355,14 +358,27 @@ class Store:
         self._new_since_save += 1
 
     def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
-        """Create or bump a story; an untitled report names it by the first line of its cleaned text."""
+        """Create or bump a story, and name it by the rule briefs use (`headline.story_title`)."""
         day = (article.published or seen).isoformat()
         self._db.execute(
-            "INSERT INTO stories(id, seq, title, first_seen, updated, version) VALUES (?, ?, ?, ?, ?, 1) "
+            "INSERT INTO stories(id, seq, title, first_seen, updated, version) VALUES (?, ?, '', ?, ?, 1) "
             "ON CONFLICT(id) DO UPDATE SET version = version + 1, first_seen = MIN(first_seen, excluded.first_seen), "
-            "updated = MAX(updated, excluded.updated), title = CASE WHEN title = '' THEN excluded.title ELSE title END",
-            (story_id, self._last_seq, article.title or _first_line(text or article.text), day, day),
+            "updated = MAX(updated, excluded.updated)",
+            (story_id, self._last_seq, day, day),
         )
+        self._retitle_story(story_id)
+
+    def _retitle_story(self, story_id: str) -> None:
+        """Title a story from its first `TITLE_REPORTS` origin reports: its most representative headline, else a lead line."""
+        origins = "FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq LIMIT ?"
+        headlines = [row[0] for row in self._db.execute(f"SELECT title {origins}", (story_id, TITLE_REPORTS + 1))]
+        if len(headlines) > TITLE_REPORTS:
+            return
+        if not any(headlines) and names_its_subject(self._db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()[0]):
+            return  # named by a line of its first reports, which comes before any line of a later report
+        rows = self._db.execute(f"SELECT text, title {origins}", (story_id, TITLE_REPORTS)).fetchall()
+        title = story_title([Article(id="", text=text, title=title) for text, title in rows])
+        self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
     # -- in-memory state: near-duplicate index and open stories, rebuilt from the file ---------
 
@@ -442,11 +458,6 @@ def _group_text(article: Article, text: str) -> str:
 
 def _join_title(title: str | None, text: str) -> str:
     return f"{title}\n{text}" if title else text
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().split("\n", 1)[0]
-    return line if len(line) <= 120 else line[:117].rsplit(" ", 1)[0] + "..."
 
 
 def _date_or_none(value: str | None) -> date | None:

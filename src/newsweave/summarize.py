@@ -46,6 +46,22 @@ _DANGLING_OPENER = re.compile(
     r"^[\"“]?(?:he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|still|yet|then)\b",
     re.IGNORECASE,
 )
+_OPENING_PHRASE = r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,4},\s+"
+"""A short phrase and a comma before the subject: "Historically, ", "In televised comments, "."""
+_ANTICIPATORY_IT = (
+    r"(?:\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|remains|remained)|['’]s)"
+    r"\b[^,.;:]*?\b(?:that|to|whether|who|what|when|where|why|how|if)\b"
+)
+"""What follows an "It" that announces a clause ("It was not immediately clear who..."): it needs no referent."""
+_TIME_NOUN = r"week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter"
+_NEEDS_CONTEXT = re.compile(
+    rf"^[\"“‘']?(?:{_OPENING_PHRASE})?"
+    rf"(?:he|she|they|his|her|its|their|him|them|it(?!{_ANTICIPATORY_IT})|(?:this|that|these|those)(?!\s+(?:{_TIME_NOUN})\b))\b",
+    re.IGNORECASE,
+)
+"""A sentence opening with a pronoun or demonstrative, directly or after an opening phrase ("Historically,
+this is..."): its referent is in the sentence before it. "This week" and the like stand alone, and so
+does an "It" that announces a clause."""
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
@@ -89,7 +105,7 @@ def summarize(
     same_fact = options.same_fact_similarity
     scores = sentence_scores(articles, space, scorer, same_fact_similarity=same_fact)
     chosen = _select(space, scores, options, check)
-    chosen.sort(key=lambda i: _story_order(space.sentences[i], articles))
+    chosen = _after_their_context(space, sorted(chosen, key=lambda i: _story_order(space.sentences[i], articles)))
     return [SummarySentence(space.sentences[i], _evidence(space, i, same_fact)) for i in chosen]
 
 
@@ -166,28 +182,70 @@ def count_words(text: str) -> int:
 
 
 def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: FragmentCheck | None) -> list[int]:
+    """Take the best sentences that fit the budget and repeat nothing already taken.
+
+    A sentence that needs its context waits until the sentence before it in its article is taken,
+    and is then considered right away (a pronoun whose referent is not in the summary misleads).
+    """
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
     similarity = space.similarity.toarray()
     checked: set[int] = set()
     fragments: set[int] = set()
     chosen: list[int] = []
+    waiting: dict[int, int] = {}  # sentence -> the next sentence of its article, waiting for it
     used = 0
-    for rank, index in enumerate(ranked):
-        words = count_words(space.sentences[index].text)
-        if used + words > options.max_words:
-            continue
-        if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
-            continue
-        if check is not None and index not in checked:
-            batch = [i for i in ranked[rank : rank + CHECK_BATCH] if i not in checked]
-            found = check([space.sentences[i] for i in batch])
-            fragments.update(batch[n] for n in found)
-            checked.update(batch)
-        if index in fragments:
-            continue
-        chosen.append(index)
-        used += words
+    for rank, candidate in enumerate(ranked):
+        queue = [candidate]
+        while queue:
+            index = queue.pop()
+            sentence = space.sentences[index]
+            words = count_words(sentence.text)
+            if used + words > options.max_words:
+                continue
+            if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
+                continue
+            if needs_context(sentence.text) and not _previous_is_chosen(space, index, chosen):
+                waiting[index - 1] = index
+                continue
+            if check is not None and index not in checked:
+                batch = [i for i in dict.fromkeys([index, *ranked[rank : rank + CHECK_BATCH]]) if i not in checked]
+                found = check([space.sentences[i] for i in batch])
+                fragments.update(batch[n] for n in found)
+                checked.update(batch)
+            if index in fragments:
+                continue
+            chosen.append(index)
+            used += words
+            if index in waiting:
+                queue.append(waiting.pop(index))
     return chosen
+
+
+def needs_context(text: str) -> bool:
+    """Whether a sentence cannot stand alone: it opens with a pronoun or demonstrative whose referent is before it."""
+    return _NEEDS_CONTEXT.match(text) is not None
+
+
+def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Sequence[int]) -> bool:
+    """Whether the sentence before this one in its article is already in the summary."""
+    previous = index - 1
+    return previous >= 0 and space.sentences[previous].article == space.sentences[index].article and previous in chosen
+
+
+def _after_their_context(space: SentenceSpace, ordered: list[int]) -> list[int]:
+    """Move each sentence that needs its context to right after the sentence before it in its article."""
+    kept = set(ordered)
+    follows = {i for i in ordered if i - 1 in kept and needs_context(space.sentences[i].text)
+               and space.sentences[i - 1].article == space.sentences[i].article}
+    result: list[int] = []
+    for index in ordered:
+        if index in follows:
+            continue
+        result.append(index)
+        while index + 1 in follows:
+            index += 1
+            result.append(index)
+    return result
 
 
 def _evidence(space: SentenceSpace, index: int, same_fact_similarity: float) -> dict[int, Sentence]:

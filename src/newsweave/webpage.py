@@ -117,6 +117,16 @@ def _source_name(sources: Mapping[int, Mapping[str, Any]], number: int) -> str:
     return str(source.get("name") or f"Source {number}") if source else f"Source {number}"
 
 
+def _with_marked_insertions(text: str, insertions: Sequence[Mapping[str, Any]]) -> str:
+    """Escaped sentence text with each editorial insertion as `<span class=insertion>[Name]</span>`."""
+    marked, last = [], 0
+    for insertion in sorted(insertions, key=lambda i: i["at"]):
+        at = insertion["at"]
+        marked += [escape(text[last:at]), f" <span class=insertion>[{escape(insertion['text'])}]</span>"]
+        last = at
+    return "".join(marked) + escape(text[last:])
+
+
 def _summary_section(summary: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
     if not summary:
         return _section("summary", "Summary", "<p class=empty>No summary could be written from these reports.</p>")
@@ -124,7 +134,8 @@ def _summary_section(summary: Sequence[Mapping[str, Any]], sources: Mapping[int,
     for number, item in enumerate(summary):
         evidence = {e.get("source"): e.get("sentence", "") for e in item.get("evidence", []) if isinstance(e, Mapping)}
         marks = "".join(_citation(number, n, sources, evidence.get(n)) for n in item.get("citations", []))
-        sentences.append(f"<span class=sentence>{escape(item.get('text', ''))}</span><span class=cites>{marks}</span>")
+        text = _with_marked_insertions(item.get("text", ""), item.get("insertions", []))
+        sentences.append(f"<span class=sentence>{text}</span><span class=cites>{marks}</span>")
     hint = "<p class=hint>Click a number to see the sentence of that source behind the summary sentence.</p>"
     return _section("summary", "Summary", f"<p class=summary-text>{' '.join(sentences)}</p>{hint}")
 
