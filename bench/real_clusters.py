@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsweave.batch import brief_lines  # noqa: E402
+from newsweave.options import Options  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "real-clusters-dev.jsonl"
 DEFAULT_SCORER = ROOT.parent / "shared" / "tools" / "score_real_clusters.py"
@@ -33,7 +34,7 @@ def write_briefs(data: Path, out: Path, *, max_words: int) -> int:
     """Brief every story of `data` into `out` (one Brief JSON per line); return how many lines failed."""
     failed = 0
     with data.open(encoding="utf-8") as lines, out.open("w", encoding="utf-8") as briefs:
-        for result in brief_lines(lines, max_words=max_words, jobs=1):
+        for result in brief_lines(lines, options=Options(max_words=max_words), jobs=1):
             if result.brief_json is None:
                 failed += 1
                 print(f"line {result.number}: {result.error}", file=sys.stderr)
