@@ -34,6 +34,10 @@ _EVENT_NAMES = {
 }
 NOUN_ONLY_SIMILARITY = 0.15
 """Figures that share only a counted noun ("400 firefighters") must come from sentences at least this alike."""
+EVENT_ONLY_SIMILARITY = 0.0
+"""Figures that share only an event word ("killed") must come from sentences at least this alike."""
+CHANGING_KINDS = frozenset({"count", "percent"})
+"""Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
 PRESENT_DAYS = 10
 """A figure tied to no date is taken to be of these last days before its report."""
 _RELATIVE_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\b(?:last|next|this|ago)\b",
@@ -127,7 +131,7 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
     if first.noun and second.noun and first.noun != second.noun:
         return False
     if first.event and first.event == second.event:
-        return True
+        return _same_noun(first, second) or similarity(first, second) >= EVENT_ONLY_SIMILARITY
     return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY
 
 
@@ -177,7 +181,12 @@ def _span(story_date: StoryDate) -> tuple[int, int]:
 
 
 def evolving(group: Sequence[Figure]) -> bool | None:
-    """True when the figure changed as reports came in, False when reports of one day differ, None when nothing tells."""
+    """True when the figure changed as reports came in, False when reports of one day differ, None when nothing tells.
+
+    Ages, distances, clock times and durations do not change as a story unfolds: their differences are never evolving.
+    """
+    if group[0].kind not in CHANGING_KINDS and not group[0].kind.startswith("money"):
+        return False
     if any(f.changed for f in group):
         return True
     by_day: dict[date, list[Figure]] = {}
@@ -193,7 +202,8 @@ def evolving(group: Sequence[Figure]) -> bool | None:
 
 
 def _differ(figures: Sequence[Figure]) -> bool:
-    return any(not same_value(a, b) for a in figures for b in figures if a is not b)
+    """Whether two different reports of one day give values that do not agree."""
+    return any(not same_value(a, b) for a in figures for b in figures if a.sentence.article != b.sentence.article)
 
 
 def _as_dict(group: list[Figure], changing: bool | None) -> dict:

@@ -25,12 +25,14 @@ EVENT_WINDOW = 9
 """Words either side of a figure, within its clause, searched for the event it measures."""
 NOUN_WORDS = 2
 """Nouns after a figure, past its modifiers, that may name what it counts ("Four top Saudi intelligence officials")."""
+CHANGE_WINDOW = 4
+"""Words either side of a figure within which "now", "so far", "already" make it a running tally."""
 SUBJECT_WINDOW = 6
 """Words either side of a share (percent) within which the person it belongs to is named."""
-HEDGE_SPREAD = 0.1
-"""How far a rounding hedge reaches: "about 500" is 450-550, "at least 40" is 40-44, "nearly 400" 360-400."""
-CLOCK_SPREAD_MINUTES = 10
-"""How far a hedged clock time reaches: "about 6:30 pm" is 6:20-6:40."""
+HEDGE_SPREAD = 0.05
+"""How far a rounding hedge reaches: "about 500" is 475-525, "at least 40" is 40-42, "nearly 400" 380-400."""
+CLOCK_SPREAD_MINUTES = 5
+"""How far a hedged clock time reaches: "about 6:30 pm" is 6:25-6:35."""
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -80,7 +82,10 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)(?:y|ies|s)?\b", re.IGNORECASE)
-_OFFSET = re.compile(r"^\s*(?:later|earlier|ago|before|after|afterwards|since|into)\b", re.IGNORECASE)
+_OFFSET = re.compile(r"^\s*(?:later|earlier|ago|before|afterwards)\b", re.IGNORECASE)
+_MULTIPLIER = re.compile(r"^\s*(?:times|-?fold)\b", re.IGNORECASE)
+_POPULATION_OF = re.compile(r"\b(?:island|country|nation|city|state|town|village|region|province|territory|capital)"
+                            r"\s+of\s*(?:about|around|some|nearly|almost|more than|over)?\s*$", re.IGNORECASE)
 _OFFSET_IN_SPAN = re.compile(r"\b(?:later|earlier|ago|before|after|past|last|next|recent|coming|first|within)\b",
                              re.IGNORECASE)
 _NAME_WORDS = re.compile(r"\b(?:flight|route|number|no\.|room|gate|platform|article|section|chapter|vol\.)\s*$|#\s*$",
@@ -94,10 +99,10 @@ _PLAIN_AGE = re.compile(r"^\(?(\d{1,3})\)?$")
 _MAGNITUDE = re.compile(r"\bmagnitude\s*(?:of\s*)?$|^-?\s*magnitude\b|^\s*on the richter", re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
-_CLAUSE_BREAK = re.compile(r"[;:()\[\]—–•|]|\s-\s|\s--\s|,\s+(?:while|but|whereas|although|though|as)\b|"
+_CLAUSE_BREAK = re.compile(r"[;:—–•|]|\s-\s|\s--\s|,\s+(?:while|but|whereas|although|though|as)\b|"
                            r"\b(?:while|whereas)\b")
-_PIECE_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|,\s|\band\b")
-"""Finer than a clause: a date ties a figure only within the same comma- or "and"-separated piece."""
+_PIECE_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|\band\b")
+"""Finer than a clause: a date ties a figure only within the same "and"-separated piece."""
 _COORDINATED = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}?(?:and|plus)\s+(?:\d|one|two|three|four|five|six|seven|eight|"
                           r"nine|ten|eleven|twelve)", re.IGNORECASE)
 _COORDINATED_BEFORE = re.compile(r"(?:\d|\bone|\btwo|\bthree|\bfour|\bfive|\bsix|\bseven|\beight|\bnine|\bten)[\w-]*"
@@ -107,12 +112,20 @@ _PART_OF = re.compile(r"^\s*of\s+(?:the\s+|those\s+|these\s+)?(?:[\d,]+\s+)?([A-
 _WERE_QUALIFIED = re.compile(r"^\s*(?:were|are)\s+(?:of\s+)?(.{0,40})", re.IGNORECASE)
 _CHANGE = re.compile(
     r"\b(?:rose|risen|rises|rising|raised|raising|climbed|climbing|increased|increasing|jumped|swelled|soared|grew|"
-    r"reached|touched|revised|revising|revision|lowered|lowering|reduced|updated|corrected|correction|dropped|fell|"
-    r"now|so far|to date|already|initially|initial|earlier|previous|previously|preliminary|preliminarily|first "
-    r"estimates?|latest|new (?:toll|figure|estimate|count|tally)|final|up from|down from|down to|"
-    r"expected to (?:rise|increase|climb|grow)|could rise|may rise|as of)\b",
+    r"reached|touched|revised|revising|revision|lowered|lowering|reduced|updated|corrected|correction|"
+    r"initially|initial|earlier (?:figure|estimate|count|toll|tally)|previous|previously|preliminary|preliminarily|"
+    r"first estimates?|latest|new (?:toll|figure|estimate|count|tally)|final|up from|down from|down to|"
+    r"expected to (?:rise|increase|climb|grow)|could rise|may rise|exit polls?|initial polling|partial results|"
+    r"preliminary results|already|so far|to date|as of|earlier,?\s+(?:[\w'’]+\s+){0,6}?(?:had\s+)?(?:said|announced|"
+    r"reported|estimated|put))\b",
     re.IGNORECASE,
 )
+"""Words that say a figure changed or will change; anywhere in the figure's clause."""
+_CHANGE_NEAR = re.compile(r"\b(?:now)\b", re.IGNORECASE)
+"""A word that makes a figure a running tally ("is now 17") only within a few words of it."""
+_WILL_CHANGE = re.compile(r"^(?:the|these|this|that|those)\s+(?:numbers?|figures?|tolls?|counts?|tally|totals?)\b.{0,40}"
+                          r"\b(?:expected|likely|set|could|may|might|will)\b.{0,20}\b(?:rise|increase|climb|grow|"
+                          r"change)", re.IGNORECASE)
 _FROM_TO = re.compile(r"\bfrom\s+[\d,.]+\s+to\s+[\d,.]+|\bto\s+[\d,.]+,?\s+from\s+(?:the\s+previous\s+\w+\s+of\s+)?"
                       r"[\d,.]+", re.IGNORECASE)
 _REPORT_VERB = re.compile(r"^(?:said|says|say|told|tells|announced|announces|reported|reports|confirmed|confirms|"
@@ -156,6 +169,8 @@ for _class, _priority, _words in (
     for _word in _words.split():
         _EVENTS[_word] = (_class, _priority)
 
+_UNCOUNTED_KINDS = frozenset({"clock", "duration", "age", "percent"})
+"""Kinds of figure that count nothing: no counted noun or nationality is read after them."""
 _TIME_ONLY_EVENTS = frozenset({"fire", "fighting", "started", "flight"})
 """Events that name what a time or a duration is of ("the fire began at 6:30 pm"), never what a count counts."""
 _PEOPLE = frozenset("people person persons individuals victims civilians dead men women children adults "
@@ -174,13 +189,15 @@ _MODIFIERS = frozenset(
 _NOT_NOUNS = frozenset(
     "the a an of to in on at for and or but by with from as that this these those is are was were be been being has "
     "have had will would could should may might can who which what when where while also than per each percent cent "
-    "there here it its their his her they he she we our you".split()
+    "there here it its their his her they he she we our you inside outside away long high tall wide deep".split()
 )
 _FUNCTION_WORD = re.compile(r"\b(?:the|a|an|of|to|in|on|at|for|with|from|by|as|that|who|which|were|are|was|is|have|"
                             r"has|had|and|or|but)\b", re.IGNORECASE)
 _PHRASE_END = re.compile(r"[,.;:()\"“”!?]")
 _BEARING = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:((?:north|south)?-?\s?(?:east|west)|north|south)(?:ern|wards?)?\s+of|"
-                      r"(from|outside|inside|off|away from))\b", re.IGNORECASE)
+                      r"(from|off|away from))\b", re.IGNORECASE)
+_WORD_SPAN = re.compile(r"^(?:\s*[A-Za-z][A-Za-z'’-]*){0,3}?(?=\s+(?:were|are)\b)|^")
+_NATIONALITY_AFTER = re.compile(r"\s*(?:were|are)\s+(?:of\s+)?", re.IGNORECASE)
 _FOREIGN = re.compile(r"\bforeign(?:ers?)?\b", re.IGNORECASE)
 _NORP_LABELS = frozenset({"NORP"})
 _QUALIFIER_LABELS = frozenset({"NORP", "GPE"})
@@ -221,7 +238,7 @@ def sentence_figures(sentence: Sentence, index: EntityIndex, reference: date | N
     article = articles[sentence.article]
     spans = _candidate_spans(sentence)
     anchors = _event_anchors(sentence, article.published or reference)
-    changed_text = bool(_FROM_TO.search(text))
+    changed_text = bool(_FROM_TO.search(text)) or _next_says_changed(sentence, article)
     figures = []
     for start, end, label in spans:
         figure = _read(sentence, start, end, label, index)
@@ -229,11 +246,19 @@ def sentence_figures(sentence: Sentence, index: EntityIndex, reference: date | N
             continue
         piece_start, piece_end = _clause(text, start, end, _PIECE_BREAK)
         figure.anchors = tuple(a for a, (s, e) in anchors if piece_start <= s and e <= piece_end)
-        figure.changed = changed_text or bool(_CHANGE.search(_window_text(text, start, end, EVENT_WINDOW)))
+        clause_start, clause_end = _clause(text, start, end)
+        figure.changed = (changed_text or bool(_CHANGE.search(text, clause_start, clause_end))
+                          or bool(_CHANGE_NEAR.search(_window_text(text, start, end, CHANGE_WINDOW))))
         figure.published = article.published
         figure.reported = article.published or reference
         figures.append(figure)
     return figures
+
+
+def _next_says_changed(sentence: Sentence, article: Article) -> bool:
+    """Whether the sentence after this one says its figures will change ("These numbers are expected to increase")."""
+    following = article.sentences[sentence.position + 1] if sentence.position + 1 < len(article.sentences) else None
+    return following is not None and bool(_WILL_CHANGE.match(following.text))
 
 
 def _candidate_spans(sentence: Sentence) -> list[tuple[int, int, str]]:
@@ -272,7 +297,9 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
     if label == "TIME" or (label == "CARDINAL" and _CLOCK.fullmatch(span.strip())):
         clock = _CLOCK.search(span)
         if clock:
-            return _clock(sentence, start, end, clock)
+            figure = _clock(sentence, start, end, clock)
+            _measure(figure, index)
+            return figure
     parsed = parse_number(span)
     if parsed is None:
         return None
@@ -285,6 +312,8 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
         return None
     if kind == "count" and (re.match(r"-[A-Za-z]", after) or _is_identifier(text[max(0, start - 30):start])):
         return None  # "a three-page report", "Flight 302", "Boeing 737": an attribute or a name, not a count
+    if kind == "count" and _MULTIPLIER.match(after):
+        return None  # "46 times higher": a ratio
     if kind == "count" and value == 1 and not _DIGITS.search(span):
         return None  # "one of them", "a member": a single thing is named, not counted
     if kind == "count" and re.match(r"\s*of\b", after) and not _PART_OF.match(after):
@@ -329,11 +358,12 @@ def _kind(span: str, label: str, after: str, before: str) -> tuple[str | None, f
     unit = _UNIT_AFTER.match(after)
     unit_word = unit[1].lower() if unit else ""
     words = (span + " " + unit_word).lower()
-    for pattern, currency in _CURRENCIES:
-        if (label == "MONEY" or unit_word) and pattern.search(span + " " + unit_word):
-            return f"money:{currency}", 1.0
-    if label == "PERCENT" or unit_word in {"percent", "per cent", "%"}:
+    if label == "PERCENT" or unit_word in {"percent", "per cent", "%"} or re.search(r"%|\bper ?cent\b", span, re.I):
         return "percent", 1.0
+    symbol = before.rstrip()[-1:]
+    for pattern, currency in _CURRENCIES:
+        if (label == "MONEY" or unit_word or symbol) and pattern.search(span + " " + unit_word + " " + symbol):
+            return f"money:{currency}", 1.0
     if _MAGNITUDE.search(before) or _MAGNITUDE.search(after):
         return "magnitude", 1.0
     for units, kind in ((_AREA_UNITS, "area"), (_LENGTH_UNITS, "length"), (_MASS_UNITS, "mass")):
@@ -388,8 +418,7 @@ def _clock(sentence: Sentence, start: int, end: int, clock: re.Match) -> Figure:
     hedged = re.search(r"\b(?:about|around|approximately|roughly|shortly|just)\b", sentence.text[max(0, start - 20):end],
                        re.IGNORECASE)
     spread = CLOCK_SPREAD_MINUTES if hedged else 0
-    figure = Figure(sentence, start, end, "clock", value, value - spread, value + spread)
-    return figure
+    return Figure(sentence, start, end, "clock", value, value - spread, value + spread)
 
 
 def _age(sentence: Sentence, start: int, end: int, index: EntityIndex) -> Figure | None:
@@ -431,12 +460,15 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
     clause_start, clause_end = _clause(text, figure.start, figure.end)
     before = _words(text, clause_start, figure.start)[-EVENT_WINDOW:]
     after = _words(text, figure.end, clause_end)[:EVENT_WINDOW]
-    noun, qualifier, counted_event = _counted_noun(sentence, figure, index)
-    figure.noun, figure.qualifier = noun, qualifier
+    counted_event = ""
+    if figure.kind not in _UNCOUNTED_KINDS:
+        figure.noun, figure.qualifier, counted_event = _counted_noun(sentence, figure, index)
     figure.event = counted_event or _nearest_event(before, after)
+    if _POPULATION_OF.search(text[max(0, figure.start - 40):figure.start]):
+        figure.event = "population"  # "the island of 3.3 million people"
     if figure.kind not in {"clock", "duration"} and figure.event in _TIME_ONLY_EVENTS:
         figure.event = ""
-    if figure.kind in {"percent"} or figure.kind.startswith("money"):
+    if figure.kind == "percent" and event_priority(figure.event) < 2 or figure.kind.startswith("money"):
         figure.subject = _nearest_entity(sentence, figure, index, clause_start, clause_end, {"PERSON", "ORG"})
     if figure.kind == "length":
         figure.place = _direction_or_place(sentence, figure, index, clause_end)
@@ -470,6 +502,9 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
         if len(nouns) == NOUN_WORDS or lower in _PEOPLE or not word[0].isupper() and lower.endswith("s"):
             break  # a plural closes the noun phrase ("flats thought to be home", "people remain")
     noun = _noun_class(nouns[-1]) if nouns else ""
+    nationality = _NATIONALITY_AFTER.match(text, phrase_start := figure.end + len(_WORD_SPAN.match(after)[0]))
+    if not qualifier and nationality:  # "42 passengers were of Spanish nationality"
+        qualifier = _qualifier(sentence, phrase_start, phrase_start + nationality.end() - nationality.start() + 25, index)
     if not noun and re.match(r"^\s*(?:on board|aboard)\b", after, re.IGNORECASE):
         noun = "people"
     if not noun and qualifier:
@@ -491,7 +526,8 @@ def _noun_class(word: str) -> str:
 def _qualifier(sentence: Sentence, start: int, end: int, index: EntityIndex) -> str:
     """A nationality (NORP) or "foreign" among the words from `start` to `end`: what narrows a count."""
     for mention in sentence.mentions:
-        if mention.label in _QUALIFIER_LABELS and start <= mention.start < end:
+        if start <= mention.start < end and (mention.label in _NORP_LABELS or mention.label in _QUALIFIER_LABELS
+                                             and not sentence.text[start:mention.start].strip()):
             return _demonym_key(mention.text)
     foreign = _FOREIGN.search(sentence.text, start, end)
     return "foreign" if foreign else ""
@@ -549,7 +585,7 @@ def _direction_or_place(sentence: Sentence, figure: Figure, index: EntityIndex, 
         if mention.label in _PLACE_LABELS and after <= mention.start <= after + 25:
             entity = index.entity_of(sentence, mention)
             return f"place:{entity.name if entity else mention.text}"
-    return "bearing:" + re.sub(r"[^a-z]", "", (bearing[1] or bearing[2] or "").lower())
+    return "bearing:" + re.sub(r"[^a-z]", "", (bearing[1] or "").lower()) if bearing[1] else ""
 
 
 def _nearest_entity(sentence: Sentence, figure: Figure, index: EntityIndex, clause_start: int, clause_end: int,
@@ -577,7 +613,7 @@ def _event_anchors(sentence: Sentence, reference: date | None) -> list[tuple[Sto
             continue
         if _is_report_date(text, mention):
             continue
-        resolved = resolve(mention, reference)
+        resolved = resolve(Mention(re.sub(r"['’]s\b", "", mention.text), "DATE", mention.start, mention.end), reference)
         if resolved is not None:
             anchors.append((resolved, (mention.start, mention.end)))
         elif re.search(r"\b(?:weekend|yesterday|today|tonight|last|next|this)\b", mention.text, re.IGNORECASE):
