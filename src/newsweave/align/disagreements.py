@@ -21,7 +21,7 @@ from datetime import date
 from ..entities import EntityIndex
 from ..models import Article
 from .claims import Claim, SentenceSpace
-from .figures import Figure, event_priority, sentence_figures
+from .figures import PERSON_NOUNS, Figure, event_priority, sentence_figures
 from .timeline import StoryDate, resolve, reference_date
 
 _EVENT_NAMES = {
@@ -38,6 +38,8 @@ EVENT_ONLY_SIMILARITY = 0.0
 """Figures that share only an event word ("killed") must come from sentences at least this alike."""
 CHANGING_KINDS = frozenset({"count", "percent"})
 """Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
+QUALIFIED_SIMILARITY = 0.1
+"""Counts of one nationality whose event only one names must come from sentences at least this alike."""
 PRESENT_DAYS = 10
 """A figure tied to no date is taken to be of these last days before its report."""
 _RELATIVE_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\b(?:last|next|this|ago)\b",
@@ -126,13 +128,22 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return False
     if first.kind == "percent" and not first.subject and event_priority(first.event) < 2:
         return False  # a share needs its person ("Poroshenko's 25.3 percent") or a measure noun ("turnout")
-    if first.qualifier:
-        return True
+    if first.qualifier:  # "72 German nationals", "75 Germans", "67 were German citizens": people of one nationality
+        return _person_nouns(first, second) and (first.event == second.event or similarity(first, second)
+                                                  >= QUALIFIED_SIMILARITY)
     if first.noun and second.noun and first.noun != second.noun:
         return False
+    if bool(first.noun) != bool(second.noun) and not {first.noun, second.noun} <= PERSON_NOUNS | {""} and \
+            similarity(first, second) < NOUN_ONLY_SIMILARITY:
+        return False  # "three lawsuits" is no count of the dead, unless the sentences say so alike
     if first.event and first.event == second.event:
         return _same_noun(first, second) or similarity(first, second) >= EVENT_ONLY_SIMILARITY
     return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY
+
+
+def _person_nouns(first: Figure, second: Figure) -> bool:
+    """Whether both count the same thing, people of any kind ("passengers", "nationals") counting as one."""
+    return first.noun == second.noun or {first.noun, second.noun} <= PERSON_NOUNS | {""}
 
 
 def _same_noun(first: Figure, second: Figure) -> bool:
@@ -158,14 +169,14 @@ def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -
 
 def _anchors_meet(first: Figure, second: Figure) -> bool:
     """Whether two figures may be of the same time: their dates overlap, or a figure tied to no date is of
-    the days its report was written, so it does not meet one tied to an earlier time ("last year's crash")."""
+    the story's time, so it does not meet one tied to an earlier year ("last year's crash", "in 1996")."""
     if first.anchors and second.anchors:
         return any(_overlap(a, b) for a in first.anchors for b in second.anchors)
     anchored, loose = (first, second) if first.anchors else (second, first)
     if not anchored.anchors or loose.reported is None:
         return True
     recent = loose.reported.toordinal() - PRESENT_DAYS
-    return any(isinstance(a, str) or _span(a)[1] >= recent for a in anchored.anchors)
+    return any(isinstance(a, str) or a.precision != "year" or _span(a)[1] >= recent for a in anchored.anchors)
 
 
 def _overlap(first: StoryDate | str, second: StoryDate | str) -> bool:

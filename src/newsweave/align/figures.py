@@ -83,6 +83,12 @@ _UNIT_AFTER = re.compile(
 )
 _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)(?:y|ies|s)?\b", re.IGNORECASE)
 _OFFSET = re.compile(r"^\s*(?:later|earlier|ago|before|afterwards)\b", re.IGNORECASE)
+_RANGE_AROUND = re.compile(r"\d\s*(?:or|to|-|–)\s*$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"^\s*(?:or|to|-|–)\s*\d", re.IGNORECASE)
+_WHOLE_OF = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_PERIOD_BEFORE = re.compile(r"\b(?:in|during|over|within|for|throughout)\s+(?:the\s+)?(?:first\s+|last\s+)?$",
+                            re.IGNORECASE)
+_POINTS = re.compile(r"^\s*-?\s*(?:percentage\s+)?points?\b", re.IGNORECASE)
 _MULTIPLIER = re.compile(r"^\s*(?:times|-?fold)\b", re.IGNORECASE)
 _POPULATION_OF = re.compile(r"\b(?:island|country|nation|city|state|town|village|region|province|territory|capital)"
                             r"\s+of\s*(?:about|around|some|nearly|almost|more than|over)?\s*$", re.IGNORECASE)
@@ -131,6 +137,7 @@ _FROM_TO = re.compile(r"\bfrom\s+[\d,.]+\s+to\s+[\d,.]+|\bto\s+[\d,.]+,?\s+from\
 _REPORT_VERB = re.compile(r"^(?:said|says|say|told|tells|announced|announces|reported|reports|confirmed|confirms|"
                           r"revealed|stated|added|tweeted|raised|revised|lowered|updated|released|published|issued)$",
                           re.IGNORECASE)
+_CALENDAR_WORD = re.compile(r"\b(?:ago|last|this|next|previous)\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
 _REFERENCE_POINT = re.compile(r"\b(?:following|after|before|since|ahead of|prior to)\s+(?:the\s+|last\s+)?$",
                               re.IGNORECASE)
 _PERIOD_PREPOSITION = re.compile(r"\b(?:over|during|since|between|from|until|through|throughout|in)\s+(?:the\s+)?$",
@@ -143,7 +150,7 @@ for _class, _priority, _words in (
     ("killed", 1, "kill killed kills killing dead death deaths died die dies dying fatalities fatality fatal perished "
                   "martyred bodies lives"),
     ("killed", 2, "toll"),
-    ("injured", 1, "injured injuring injuries injury wounded wounding hurt hospitalised hospitalized hospital "
+    ("injured", 1, "injured injuring injuries injury wounded wounding hurt hospitalised hospitalized hospital stabbed "
                    "hospitals treated casualties"),
     ("critical", 2, "critical intensive"),
     ("missing", 1, "missing unaccounted"),
@@ -169,12 +176,25 @@ for _class, _priority, _words in (
     for _word in _words.split():
         _EVENTS[_word] = (_class, _priority)
 
-_UNCOUNTED_KINDS = frozenset({"clock", "duration", "age", "percent"})
+_UNCOUNTED_KINDS = frozenset({"clock", "duration", "age", "percent", "points"})
 """Kinds of figure that count nothing: no counted noun or nationality is read after them."""
-_TIME_ONLY_EVENTS = frozenset({"fire", "fighting", "started", "flight"})
-"""Events that name what a time or a duration is of ("the fire began at 6:30 pm"), never what a count counts."""
+_TIME_ONLY_EVENTS = frozenset({"fire", "fighting", "started", "flight", "vote"})
+"""Events that name what a time, a duration or a share is of ("the fire began at 6:30 pm", "won 73 percent of the
+vote"), never what a count counts."""
+_PEOPLE_EVENTS = frozenset({"killed", "injured", "critical", "missing", "arrested", "charged", "rescued", "displaced",
+                            "expelled", "dismissed", "deployed"})
+"""Events whose counts are of people: a count of things ("eight blasts") near one of them does not measure it."""
+PERSON_NOUNS = frozenset(
+    "people person men women children boy girl adult teenager student pupil teacher passenger crew pilot official "
+    "officer police policeman soldier troop militant rebel fighter insurgent civilian worker employee staff miner "
+    "resident citizen national tourist visitor victim patient survivor suspect detainee prisoner protester "
+    "demonstrator activist journalist reporter diplomat agent firefighter rescuer doctor nurse member lawmaker "
+    "legislator senator voter supporter fan spectator worshipper pilgrim migrant refugee other individual".split()
+)
+"""Counted nouns that name people (singular, as `_noun_class` gives them; "people" stands for the general ones)."""
 _PEOPLE = frozenset("people person persons individuals victims civilians dead men women children adults "
                     "nationals citizens".split())
+"""Counted nouns that mean people in general: they compare with each other as one."""
 _NOUN_CLASSES = {
     **{w: "country" for w in "countries country nations nationalities nationality states".split()},
     **{w: "home" for w in "flats flat apartments apartment homes home houses dwellings units".split()},
@@ -183,13 +203,16 @@ _NOUN_CLASSES = {
                               "bridge basilica".split()},
 }
 _MODIFIERS = frozenset(
-    "different other more senior top young old new former foreign local total further additional some all about "
+    "different other more senior top young old new former foreign local total further additional extra excess some all "
+    "about confirmed reported suspected alleged known possible likely official unofficial "
     "nearly almost least most many several only just estimated".split()
 )
 _NOT_NOUNS = frozenset(
     "the a an of to in on at for and or but by with from as that this these those is are was were be been being has "
     "have had will would could should may might can who which what when where while also than per each percent cent "
-    "there here it its their his her they he she we our you inside outside away long high tall wide deep".split()
+    "there here it its their his her they he she we our you inside outside away long high tall wide deep remain remains "
+    "remained stay stayed live lived died die work worked face faced include included need needed came went took "
+    "got made".split()
 )
 _FUNCTION_WORD = re.compile(r"\b(?:the|a|an|of|to|in|on|at|for|with|from|by|as|that|who|which|were|are|was|is|have|"
                             r"has|had|and|or|but)\b", re.IGNORECASE)
@@ -308,8 +331,9 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
     kind, factor = _kind(span, label, after, text[max(0, start - 30):start])
     if kind is None:
         return None
-    if kind.startswith("duration") and (_OFFSET.match(after) or _OFFSET_IN_SPAN.search(span)):
-        return None
+    if kind.startswith("duration") and (_OFFSET.match(after) or _OFFSET_IN_SPAN.search(span) or re.match(
+            r"\s*after\b", after) and not _PERIOD_BEFORE.search(text[max(0, start - 25):start])):
+        return None  # "nine hours later", "seven hours after contact was lost": when, not how long
     if kind == "count" and (re.match(r"-[A-Za-z]", after) or _is_identifier(text[max(0, start - 30):start])):
         return None  # "a three-page report", "Flight 302", "Boeing 737": an attribute or a name, not a count
     if kind == "count" and _MULTIPLIER.match(after):
@@ -321,6 +345,12 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
     low, high = _interval(text, start, span, value, decimals, kind)
     figure = Figure(sentence, start, end, kind, value * factor, low * factor, high * factor)
     _measure(figure, index)
+    if kind == "count" and re.match(r"\s*of\b", after) and not figure.qualifier:
+        return None  # "six of those arrested are Klan supporters": a subset, not the measure
+    if _RANGE_AROUND.search(text[max(0, start - 12):start]) or _RANGE_AFTER.match(after):
+        return None  # "20 or 30 beats", "300 to 400 people": one end of a range
+    if kind == "count" and _WHOLE_OF.search(text[max(0, start - 15):start]):
+        return None  # "four of five charges": the whole a part is taken from
     coordinated = _COORDINATED.match(after) or _COORDINATED_BEFORE.search(text[max(0, start - 40):start])
     if kind == "count" and coordinated and not figure.qualifier:
         return None  # a part of a sum ("149 passengers and eight crew"): the sum is the measure
@@ -360,6 +390,8 @@ def _kind(span: str, label: str, after: str, before: str) -> tuple[str | None, f
     words = (span + " " + unit_word).lower()
     if label == "PERCENT" or unit_word in {"percent", "per cent", "%"} or re.search(r"%|\bper ?cent\b", span, re.I):
         return "percent", 1.0
+    if _POINTS.match(after):
+        return "points", 1.0
     symbol = before.rstrip()[-1:]
     for pattern, currency in _CURRENCIES:
         if (label == "MONEY" or unit_word or symbol) and pattern.search(span + " " + unit_word + " " + symbol):
@@ -463,12 +495,16 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
     counted_event = ""
     if figure.kind not in _UNCOUNTED_KINDS:
         figure.noun, figure.qualifier, counted_event = _counted_noun(sentence, figure, index)
+    if re.match(r"^\s*(?:\w+\s+){0,2}?there\b", text[figure.end:clause_end]):
+        figure.qualifier = figure.qualifier or "there"  # "at least 104 dead there": one place of several
     figure.event = counted_event or _nearest_event(before, after)
     if _POPULATION_OF.search(text[max(0, figure.start - 40):figure.start]):
         figure.event = "population"  # "the island of 3.3 million people"
-    if figure.kind not in {"clock", "duration"} and figure.event in _TIME_ONLY_EVENTS:
+    if figure.kind not in {"clock", "duration", "percent", "points"} and figure.event in _TIME_ONLY_EVENTS:
         figure.event = ""
-    if figure.kind == "percent" and event_priority(figure.event) < 2 or figure.kind.startswith("money"):
+    if figure.event in _PEOPLE_EVENTS and figure.noun and figure.noun not in PERSON_NOUNS and not counted_event:
+        figure.event = ""  # "three lawsuits" near "deaths", "eight blasts" near "death toll": things, not the dead
+    if figure.kind in {"percent", "points"} and event_priority(figure.event) < 2 or figure.kind.startswith("money"):
         figure.subject = _nearest_entity(sentence, figure, index, clause_start, clause_end, {"PERSON", "ORG"})
     if figure.kind == "length":
         figure.place = _direction_or_place(sentence, figure, index, clause_end)
@@ -609,7 +645,7 @@ def _event_anchors(sentence: Sentence, reference: date | None) -> list[tuple[Sto
     anchors = []
     text = sentence.text
     for mention in sentence.mentions:
-        if mention.label != "DATE" or _DURATION.search(mention.text) and not re.search(r"\bago\b", mention.text):
+        if mention.label != "DATE" or _DURATION.search(mention.text) and not _CALENDAR_WORD.search(mention.text):
             continue
         if _is_report_date(text, mention):
             continue
