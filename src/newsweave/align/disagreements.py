@@ -38,6 +38,9 @@ EVENT_ONLY_SIMILARITY = 0.0
 """Figures that share only an event word ("killed") must come from sentences at least this alike."""
 CHANGING_KINDS = frozenset({"count", "percent"})
 """Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
+LOOSE_MATCH_RATIO = 2.0
+"""Figures matched on a counted noun or a nationality alone, with no event word, are one measure only within this
+ratio: "250,000 members" and "more than 15 million members" count different things."""
 QUALIFIED_SIMILARITY = 0.1
 """Counts of one nationality whose event only one names must come from sentences at least this alike."""
 PRESENT_DAYS = 10
@@ -130,7 +133,7 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return False  # a share needs its person ("Poroshenko's 25.3 percent") or a measure noun ("turnout")
     if first.qualifier:  # "72 German nationals", "75 Germans", "67 were German citizens": people of one nationality
         return _person_nouns(first, second) and (first.event == second.event or similarity(first, second)
-                                                  >= QUALIFIED_SIMILARITY)
+                                                  >= QUALIFIED_SIMILARITY and _near(first, second))
     if first.noun and second.noun and first.noun != second.noun:
         return False
     if bool(first.noun) != bool(second.noun) and not {first.noun, second.noun} <= PERSON_NOUNS | {""} and \
@@ -138,7 +141,13 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return False  # "three lawsuits" is no count of the dead, unless the sentences say so alike
     if first.event and first.event == second.event:
         return _same_noun(first, second) or similarity(first, second) >= EVENT_ONLY_SIMILARITY
-    return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY
+    return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY and _near(first, second)
+
+
+def _near(first: Figure, second: Figure) -> bool:
+    """Whether two values are within `LOOSE_MATCH_RATIO` of each other: what a match on a noun alone needs."""
+    low, high = sorted((abs(first.value), abs(second.value)))
+    return high <= LOOSE_MATCH_RATIO * max(low, 1e-9)
 
 
 def _person_nouns(first: Figure, second: Figure) -> bool:

@@ -30,7 +30,7 @@ CHANGE_WINDOW = 4
 SUBJECT_WINDOW = 6
 """Words either side of a share (percent) within which the person it belongs to is named."""
 HEDGE_SPREAD = 0.05
-"""How far a rounding hedge reaches: "about 500" is 475-525, "at least 40" is 40-42, "nearly 400" 380-400."""
+"""The least a rounding hedge reaches, as a share of the figure: "at least 253" is 253-265."""
 CLOCK_SPREAD_MINUTES = 5
 """How far a hedged clock time reaches: "about 6:30 pm" is 6:25-6:35."""
 
@@ -53,12 +53,13 @@ _RANGE = re.compile(r"\d\s*(?:-|–|to|or)\s*\d|\bbetween\b.*\band\b", re.IGNORE
 
 _HEDGES = (
     (re.compile(r"\b(?:at least|more than|over|upwards of|in excess of|no fewer than|at minimum|just over|"
-                r"a minimum of)\s*$", re.IGNORECASE), 1.0, 1.0 + HEDGE_SPREAD),
+                r"a minimum of)\s*$", re.IGNORECASE), 0.0, 1.0),
     (re.compile(r"\b(?:nearly|almost|up to|as many as|fewer than|less than|under|just under|close to|"
-                r"at most|no more than)\s*$", re.IGNORECASE), 1.0 - HEDGE_SPREAD, 1.0),
+                r"at most|no more than)\s*$", re.IGNORECASE), -1.0, 0.0),
     (re.compile(r"\b(?:about|around|some|roughly|approximately|an estimated|estimated|approx\.?|circa|"
-                r"or so|nearly about)\s*$", re.IGNORECASE), 1.0 - HEDGE_SPREAD, 1.0 + HEDGE_SPREAD),
+                r"or so|nearly about)\s*$", re.IGNORECASE), -0.5, 0.5),
 )
+"""Rounding hedges and the interval each gives, in rounding steps either side of the number."""
 _CURRENCIES = (
     (re.compile(r"€|\beuros?\b|\beur\b", re.IGNORECASE), "EUR"),
     (re.compile(r"£|\bpounds?\b|\bsterling\b|\bgbp\b", re.IGNORECASE), "GBP"),
@@ -82,7 +83,7 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)(?:y|ies|s)?\b", re.IGNORECASE)
-_OFFSET = re.compile(r"^\s*(?:later|earlier|ago|before|afterwards)\b", re.IGNORECASE)
+_OFFSET = re.compile(r"^\s*(?:later|earlier|ago|before|afterwards|since)\b", re.IGNORECASE)
 _RANGE_AROUND = re.compile(r"\d\s*(?:or|to|-|–)\s*$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(r"^\s*(?:or|to|-|–)\s*\d", re.IGNORECASE)
 _WHOLE_OF = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+of\s+(?:the\s+)?$", re.IGNORECASE)
@@ -90,11 +91,21 @@ _PERIOD_BEFORE = re.compile(r"\b(?:in|during|over|within|for|throughout)\s+(?:th
                             re.IGNORECASE)
 _POINTS = re.compile(r"^\s*-?\s*(?:percentage\s+)?points?\b", re.IGNORECASE)
 _MULTIPLIER = re.compile(r"^\s*(?:times|-?fold)\b", re.IGNORECASE)
+_CONVERSION_BEFORE = re.compile(r"\d[\d,.]*\s*(?:[a-z]+\s*)?(?:euros?|dollars?|pounds?|yen|yuan|rupees?|bn|m|"
+                                r"million|billion)?\s*\(\s*[^\s\d(]{0,3}\s*$", re.IGNORECASE)
+_OUT_OF = re.compile(r"^\s*out of\b|^\s*in (?:every )?(?:\d|ten|five|four|three|two)", re.IGNORECASE)
+_OUT_OF_BEFORE = re.compile(r"\bout of\s*$", re.IGNORECASE)
+_DELTA_BEFORE = re.compile(r"\b(?:by|up|down|rose|fell|dropped|gained|lost)\s+(?:(?:more than|nearly|almost|about|"
+                           r"around|some|over|at least|just|only)\s+)?$", re.IGNORECASE)
+_OTHER_AFTER = re.compile(r"^\s*(?:more\s+)?other\b", re.IGNORECASE)
+_OWNER_BEFORE = re.compile(r"\b(?:his|her|my|your|our)\s+(?:own\s+)?$", re.IGNORECASE)
 _POPULATION_OF = re.compile(r"\b(?:island|country|nation|city|state|town|village|region|province|territory|capital)"
                             r"\s+of\s*(?:about|around|some|nearly|almost|more than|over)?\s*$", re.IGNORECASE)
 _OFFSET_IN_SPAN = re.compile(r"\b(?:later|earlier|ago|before|after|past|last|next|recent|coming|first|within)\b",
                              re.IGNORECASE)
-_NAME_WORDS = re.compile(r"\b(?:flight|route|number|no\.|room|gate|platform|article|section|chapter|vol\.)\s*$|#\s*$",
+_NAME_WORDS = re.compile(r"\b(?:flight|route|number|no\.|room|gate|platform|article|section|chapter|vol\.|stage|level|"
+                         r"grade|category|phase|type|class|size|version|model|series|season|episode|page|"
+                         r"called|dialled|dialed)\s*$|#\s*$",
                          re.IGNORECASE)
 _CAPITALISED_BEFORE = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z]*)\s*$")
 _SENTENCE_WORDS = frozenset("About Around Some Nearly Almost Over More At Only Just The Of Up By To From Than And".split())
@@ -107,6 +118,10 @@ _MAGNITUDE = re.compile(r"\bmagnitude\s*(?:of\s*)?$|^-?\s*magnitude\b|^\s*on the
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _CLAUSE_BREAK = re.compile(r"[;:—–•|]|\s-\s|\s--\s|,\s+(?:while|but|whereas|although|though|as)\b|"
                            r"\b(?:while|whereas)\b")
+_EVENT_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|,\s+(?!(?:including|among|of whom|killing|injuring|wounding|"
+                                                  r"leaving|bringing|raising|with|most|many|all|some|and|presumed|believed)\b)")
+"""Where the search for a figure's event word stops: its clause, and commas that do not carry the event on
+("Even if each has only two children, population will grow" - but "..., killing 27 people")."""
 _PIECE_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|\band\b")
 """Finer than a clause: a date ties a figure only within the same "and"-separated piece."""
 _COORDINATED = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}?(?:and|plus)\s+(?:\d|one|two|three|four|five|six|seven|eight|"
@@ -326,7 +341,7 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
     parsed = parse_number(span)
     if parsed is None:
         return None
-    value, decimals = parsed
+    value, step, unit = parsed
     after = text[end:end + 30]
     kind, factor = _kind(span, label, after, text[max(0, start - 30):start])
     if kind is None:
@@ -336,13 +351,20 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
         return None  # "nine hours later", "seven hours after contact was lost": when, not how long
     if kind == "count" and (re.match(r"-[A-Za-z]", after) or _is_identifier(text[max(0, start - 30):start])):
         return None  # "a three-page report", "Flight 302", "Boeing 737": an attribute or a name, not a count
-    if kind == "count" and _MULTIPLIER.match(after):
-        return None  # "46 times higher": a ratio
+    if kind == "count" and (_MULTIPLIER.match(after) or _OUT_OF.match(after) or _OUT_OF_BEFORE.search(
+            text[max(0, start - 25):start])):
+        return None  # "46 times higher", "nine out of 10 winners": a ratio
+    if kind.startswith("money") and _CONVERSION_BEFORE.search(text[max(0, start - 40):start]):
+        return None  # "600 million euros (£520 million)": the same sum converted, not another figure
+    if _DELTA_BEFORE.search(text[max(0, start - 25):start]):
+        return None  # "lowered the toll by more than 100", "up 13 points": a change, not the measure
+    if kind == "count" and (_OTHER_AFTER.match(after) or _OWNER_BEFORE.search(text[max(0, start - 12):start])):
+        return None  # "two other homes": more of them; "his two kids": one person's, not the story's measure
     if kind == "count" and value == 1 and not _DIGITS.search(span):
         return None  # "one of them", "a member": a single thing is named, not counted
     if kind == "count" and re.match(r"\s*of\b", after) and not _PART_OF.match(after):
         return None  # "one of the first places", "four of six attacks": a part, not a measure
-    low, high = _interval(text, start, span, value, decimals, kind)
+    low, high = _interval(text, start, span, value, step, unit, kind)
     figure = Figure(sentence, start, end, kind, value * factor, low * factor, high * factor)
     _measure(figure, index)
     if kind == "count" and re.match(r"\s*of\b", after) and not figure.qualifier:
@@ -367,20 +389,33 @@ def _is_identifier(before: str) -> bool:
     return bool(capitalised) and capitalised[1] not in _SENTENCE_WORDS
 
 
-def parse_number(text: str) -> tuple[float, int] | None:
-    """The number a figure's text gives and its decimals ("more than 350", "$1.5bn", "Thirty-seven", "8½")."""
+def parse_number(text: str) -> tuple[float, float, float] | None:
+    """The number a figure's text gives, the rounding step it is written to, and its last written digit's place
+    ("more than 350" -> 350, 10, 1; "$1.5bn" -> 1.5e9, 1e8, 1e8; "Thirty-seven" -> 37, 1, 1; "8½" -> 8.5, .5, .5);
+    None for ordinals ("14th") and text without a number."""
     match = _DIGITS.search(text)
     if match:
-        value = float(match[1].replace(",", "") + (f".{match[2]}" if match[2] else ""))
-        value += _FRACTIONS.get(match[3] or "", 0.0)
-        decimals = len(match[2] or "") + (1 if match[3] else 0)
+        if re.match(r"(?:st|nd|rd|th)\b", text[match.end(1) + len(match[2] or "") + (1 if match[2] else 0):],
+                    re.IGNORECASE):
+            return None
+        digits = match[1].replace(",", "")
         scale = _SCALES.get((match[4] or "").lower(), 1.0)
-        return value * scale, decimals if scale == 1.0 else decimals + 2
+        value = float(digits + (f".{match[2]}" if match[2] else "")) + _FRACTIONS.get(match[3] or "", 0.0)
+        if match[3]:
+            step = unit = 0.5
+        elif match[2]:
+            step = unit = 10.0 ** -len(match[2])
+        else:
+            unit = 1.0
+            step = 10.0 ** (len(digits) - len(digits.rstrip("0"))) if len(digits) > 1 and int(digits) else 1.0
+        return value * scale, step * scale, unit * scale
     match = _NUMBER_WORD.search(text)
     if not match:
         return None
-    value = float(_NUMBER_WORDS[match[1].lower()] + (_NUMBER_WORDS[match[2].lower()] if match[2] else 0))
-    return value * _SCALES.get((match[3] or "").lower(), 1.0), 0
+    tens = _NUMBER_WORDS[match[1].lower()]
+    value = float(tens + (_NUMBER_WORDS[match[2].lower()] if match[2] else 0))
+    scale = _SCALES.get((match[3] or "").lower(), 1.0)
+    return value * scale, (10.0 if tens >= 20 and not match[2] else 1.0) * scale, scale
 
 
 def _kind(span: str, label: str, after: str, before: str) -> tuple[str | None, float]:
@@ -418,18 +453,23 @@ def _kind(span: str, label: str, after: str, before: str) -> tuple[str | None, f
     return "count", 1.0
 
 
-def _interval(text: str, start: int, span: str, value: float, decimals: int, kind: str) -> tuple[float, float]:
-    """The values a figure allows: its rounding hedge ("about", "at least", "nearly"), else the last digit it gives."""
+def _interval(text: str, start: int, span: str, value: float, step: float, unit: float, kind: str,
+              ) -> tuple[float, float]:
+    """The values a figure allows. A rounding hedge reaches one rounding step of the number as written, and at least
+    `HEDGE_SPREAD` of it: "about 500" is 450-550 (so it holds 485), "at least 40" is 40-50, "nearly 400" 300-400,
+    "some 240" 228-252. An unhedged count is exact; other unhedged figures hold what rounds to their last digit
+    ("73%": 72.5-73.5, "3.3 million": 3.25-3.35 million), trailing zeros not counting as rounding ("300ft")."""
     hedged = text[max(0, start - 25):start] + " " + span[: _first_digit(span)]
     if re.search(r"\w+ed\s+up to\s*$", hedged.rstrip() + " ", re.IGNORECASE):
         hedged = ""  # "rounded up to 72", "raised up to 300": the figure itself, not a ceiling
+    reach = max(step, HEDGE_SPREAD * value)
     for pattern, low, high in _HEDGES:
         if pattern.search(hedged.rstrip()):
-            return value * low, value * high
-    if kind == "count" and decimals == 0:
+            return value + low * reach, value + high * reach
+    if kind == "count" and step >= 1 and value == int(value) and value < 1e6:
         return value, value
-    step = 10.0 ** -decimals if decimals else (1.0 if kind != "count" else 0.0)
-    return value - 0.49 * step, value + 0.49 * step
+    spread = min(0.49 * unit, HEDGE_SPREAD * abs(value))
+    return value - spread, value + spread
 
 
 def _first_digit(span: str) -> int:
@@ -459,9 +499,9 @@ def _age(sentence: Sentence, start: int, end: int, index: EntityIndex) -> Figure
     parsed = parse_number(match[1]) if match else None
     if parsed is None:
         return None
-    value, decimals = parsed
+    value, _, unit = parsed
     factor = {"year": 1.0, "decade": 10.0, "century": 100.0}[match[2].lower()]
-    step = factor * (0.5 if "½" in match[1] or "¼" in match[1] else 1.0) if decimals else 0.0
+    step = unit if unit < 1 else 1 / factor  # an age is exact to the year, or to the fraction written ("8½ centuries")
     subject = _adjacent_person(sentence, start, end, index)
     if not subject:
         following = _WORD.findall(sentence.text[end:end + 40])
@@ -469,9 +509,8 @@ def _age(sentence: Sentence, start: int, end: int, index: EntityIndex) -> Figure
         if _NOUN_CLASSES.get(noun) != "building":
             return None
         subject = "building"
-    low, high = _interval(sentence.text, start, sentence.text[start:end], value, 0, "age")
-    return Figure(sentence, start, end, "age", value * factor, low * factor - step / 2, high * factor + step / 2,
-                  subject=subject)
+    low, high = _interval(sentence.text, start, sentence.text[start:end], value, step, step, "age")
+    return Figure(sentence, start, end, "age", value * factor, low * factor, high * factor, subject=subject)
 
 
 def _adjacent_person(sentence: Sentence, start: int, end: int, index: EntityIndex) -> str:
@@ -490,8 +529,9 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
     """Fill what a figure measures: its event word, the noun it counts, a nationality, a person for shares."""
     sentence, text = figure.sentence, figure.sentence.text
     clause_start, clause_end = _clause(text, figure.start, figure.end)
-    before = _words(text, clause_start, figure.start)[-EVENT_WINDOW:]
-    after = _words(text, figure.end, clause_end)[:EVENT_WINDOW]
+    event_start, event_end = _clause(text, figure.start, figure.end, _EVENT_BREAK)
+    before = _words(text, event_start, figure.start)[-EVENT_WINDOW:]
+    after = _words(text, figure.end, event_end)[:EVENT_WINDOW]
     counted_event = ""
     if figure.kind not in _UNCOUNTED_KINDS:
         figure.noun, figure.qualifier, counted_event = _counted_noun(sentence, figure, index)
@@ -502,7 +542,7 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
         figure.event = "population"  # "the island of 3.3 million people"
     if figure.kind not in {"clock", "duration", "percent", "points"} and figure.event in _TIME_ONLY_EVENTS:
         figure.event = ""
-    if figure.event in _PEOPLE_EVENTS and figure.noun and figure.noun not in PERSON_NOUNS and not counted_event:
+    if figure.event in _PEOPLE_EVENTS and figure.noun not in PERSON_NOUNS | {"", "country"} and not counted_event:
         figure.event = ""  # "three lawsuits" near "deaths", "eight blasts" near "death toll": things, not the dead
     if figure.kind in {"percent", "points"} and event_priority(figure.event) < 2 or figure.kind.startswith("money"):
         figure.subject = _nearest_entity(sentence, figure, index, clause_start, clause_end, {"PERSON", "ORG"})
