@@ -21,7 +21,7 @@ from datetime import date
 from ..entities import EntityIndex
 from ..models import Article
 from .claims import Claim, SentenceSpace
-from .figures import PERSON_NOUNS, Figure, event_priority, sentence_figures
+from .figures import PEOPLE_EVENTS, PERSON_NOUNS, Figure, event_priority, sentence_figures
 from .timeline import StoryDate, resolve, reference_date
 
 _EVENT_NAMES = {
@@ -120,7 +120,7 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return False
     if first.kind == "age":  # a person's age does not depend on the day it is reported
         return bool(first.subject)
-    if not _anchors_meet(first, second):
+    if not _anchors_meet(first, second) or not _places_meet(first.places, second.places):
         return False
     if first.kind == "length":
         return bool(first.place) and first.place == second.place or _same_noun(first, second) and \
@@ -174,6 +174,13 @@ def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -
         (f.sentence is first.sentence and same_value(f, second) or f.sentence is second.sentence and same_value(f, first))
         for f in figures if f is not first and f is not second
     )
+
+
+def _places_meet(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two figures may be of one place: either names none, or they share one ("west London" holds "London")."""
+    if not first or not second:
+        return True
+    return any(a == b or f" {b}" in f" {a}" or f" {a}" in f" {b}" for a in first for b in second)
 
 
 def _anchors_meet(first: Figure, second: Figure) -> bool:
@@ -246,18 +253,27 @@ def _as_dict(group: list[Figure], changing: bool | None) -> dict:
 
 
 def _about(group: list[Figure]) -> str:
-    """A short name for what the figures measure: the person for ages, else the event, counted noun and nationality."""
+    """A short name for what the figures measure: "people killed", "German nationals", "age of Saman Kunan"."""
     first = group[0]
     if first.kind == "age":
         return f"age of {first.subject}" if first.subject != "building" else "age of the building"
     if first.kind == "date":
         return f"date of: {first.sentence.text[:80]}"
     event = next((f.event for f in group if f.event), "")
-    noun = next((f.noun for f in group if f.noun and f.noun != "people"), "") or ("people" if event else "")
-    qualifier = first.qualifier
-    parts = [_KIND_NAMES.get(first.kind, first.kind.split(":")[0]), qualifier.title() if qualifier else "", noun,
-             _EVENT_NAMES.get(event, event), first.subject]
-    return " ".join(p for p in parts if p) or first.kind
+    counted = next((f.counted for f in group if f.noun and f.noun != "people" and f.counted), "") or next(
+        (f.counted for f in group if f.counted and f.qualifier), "") or ("people" if event in PEOPLE_EVENTS else "")
+    event_name = _EVENT_NAMES.get(event, event)
+    if first.kind in {"clock", "duration"} and event in PEOPLE_EVENTS:
+        return f"period over which people were {event_name}"
+    if first.kind in {"clock", "duration"}:
+        return f"{_KIND_NAMES[first.kind]} {event_name}".strip()
+    if first.kind in {"percent", "points"}:
+        return " ".join(p for p in (event_name or "share", first.subject and f"of {first.subject}") if p)
+    if first.kind.startswith("money"):
+        return " ".join(p for p in ("money", event_name, first.subject and f"by {first.subject}") if p)
+    if first.kind == "length":
+        return "distance" + (f" from {first.place.split(':', 1)[1]}" if first.place.startswith("place:") else "")
+    return " ".join(p for p in (counted, event_name) if p) or first.kind
 
 
 def _date_disagreements(

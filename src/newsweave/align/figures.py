@@ -23,6 +23,9 @@ from .timeline import StoryDate, resolve
 FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"})
 EVENT_WINDOW = 9
 """Words either side of a figure, within its clause, searched for the event it measures."""
+MEASURE_NOUN_WINDOW = 14
+"""Words before a figure searched for a noun that names a measure outright ("the death toll in the Easter Sunday
+attacks on churches and high-end hotels to 290")."""
 NOUN_WORDS = 2
 """Nouns after a figure, past its modifiers, that may name what it counts ("Four top Saudi intelligence officials")."""
 CHANGE_WINDOW = 4
@@ -74,6 +77,10 @@ _MASS_UNITS = {"tonne": 1000.0, "ton": 1000.0, "t": 1000.0, "kg": 1.0, "kilogram
                "pound": 0.4536, "lb": 0.4536, "lbs": 0.4536, "gram": 0.001, "g": 0.001}
 _AREA_UNITS = {"hectare": 1e4, "acre": 4046.86, "sq km": 1e6, "square kilometre": 1e6, "square kilometer": 1e6,
                "square mile": 2.59e6, "square metre": 1.0, "square meter": 1.0}
+_UNITS = {name: (kind, factor) for units, kind in ((_MASS_UNITS, "mass"), (_LENGTH_UNITS, "length"),
+                                                  (_AREA_UNITS, "area")) for name, factor in units.items()}
+_UNIT_NAME = re.compile(r"(?<![a-z])(" + "|".join(re.escape(n) for n in sorted(_UNITS, key=len, reverse=True))
+                        + r")(?:e?s)?(?![a-z])")
 _DURATION_UNITS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0,
                    "month": 730.0, "year": 8766.0, "decade": 87660.0, "century": 876600.0}
 _UNIT_AFTER = re.compile(
@@ -108,7 +115,12 @@ _NAME_WORDS = re.compile(r"\b(?:flight|route|number|no\.|room|gate|platform|arti
                          r"called|dialled|dialed)\s*$|#\s*$",
                          re.IGNORECASE)
 _CAPITALISED_BEFORE = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z]*)\s*$")
-_SENTENCE_WORDS = frozenset("About Around Some Nearly Almost Over More At Only Just The Of Up By To From Than And".split())
+_SENTENCE_WORDS = frozenset(
+    "About Around Some Nearly Almost Over More At Only Just The Of Up By To From Than And Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday January February March April May June July August September October November "
+    "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+"""Capitalised words a number may follow without being part of a name ("said Thursday 75 Germans")."""
 _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])|\b(\d{1,2}):(\d\d)\b(?!\s*(?:%|per))",
                     re.IGNORECASE)
 _AGE = re.compile(r"\b(\d[\d,.]*[½¼¾]?|[a-z]+(?:-[a-z]+)?)[\s-]+(year|century|decade)s?[\s-]+old\b", re.IGNORECASE)
@@ -196,7 +208,10 @@ _UNCOUNTED_KINDS = frozenset({"clock", "duration", "age", "percent", "points"})
 _TIME_ONLY_EVENTS = frozenset({"fire", "fighting", "started", "flight", "vote"})
 """Events that name what a time, a duration or a share is of ("the fire began at 6:30 pm", "won 73 percent of the
 vote"), never what a count counts."""
-_PEOPLE_EVENTS = frozenset({"killed", "injured", "critical", "missing", "arrested", "charged", "rescued", "displaced",
+_EVENT_PEOPLE = {"arrested": {"suspect", "detainee", "prisoner"}, "injured": {"patient", "casualty"},
+                 "killed": {"body", "fatality", "casualty"}, "rescued": {"survivor"}, "charged": {"suspect", "defendant"}}
+"""The people an event word counts by its own name ("13 suspects were held" counts the arrested)."""
+PEOPLE_EVENTS = frozenset({"killed", "injured", "critical", "missing", "arrested", "charged", "rescued", "displaced",
                             "expelled", "dismissed", "deployed"})
 """Events whose counts are of people: a count of things ("eight blasts") near one of them does not measure it."""
 PERSON_NOUNS = frozenset(
@@ -236,6 +251,9 @@ _BEARING = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:((?:north|south)?-?\s?(?:east|wes
                       r"(from|off|away from))\b", re.IGNORECASE)
 _WORD_SPAN = re.compile(r"^(?:\s*[A-Za-z][A-Za-z'’-]*){0,3}?(?=\s+(?:were|are)\b)|^")
 _NATIONALITY_AFTER = re.compile(r"\s*(?:were|are)\s+(?:of\s+)?", re.IGNORECASE)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|across|outside|throughout|around)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?(?:of\s+)?"
+                       r"(?:the\s+)?$")
+"""A locative preposition before a place, allowing a few lower-case words ("in the northern city of Aleppo")."""
 _FOREIGN = re.compile(r"\bforeign(?:ers?)?\b", re.IGNORECASE)
 _NORP_LABELS = frozenset({"NORP"})
 _QUALIFIER_LABELS = frozenset({"NORP", "GPE"})
@@ -257,7 +275,9 @@ class Figure:
     noun: str = ""
     qualifier: str = ""
     subject: str = ""
+    counted: str = ""
     place: str = ""
+    places: frozenset[str] = frozenset()
     anchors: tuple[StoryDate | str, ...] = ()
     changed: bool = False
     published: date | None = None
@@ -274,22 +294,22 @@ def sentence_figures(sentence: Sentence, index: EntityIndex, reference: date | N
     """The figures of one sentence with what each measures."""
     text = sentence.text
     article = articles[sentence.article]
-    spans = _candidate_spans(sentence)
+    figures = [f for start, end, label in _candidate_spans(sentence)
+               if (f := _read(sentence, start, end, label, index)) is not None]
+    if not figures:
+        return figures
     anchors = _event_anchors(sentence, article.published or reference)
     changed_text = bool(_FROM_TO.search(text)) or _next_says_changed(sentence, article)
-    figures = []
-    for start, end, label in spans:
-        figure = _read(sentence, start, end, label, index)
-        if figure is None:
-            continue
+    for figure in figures:
+        start, end = figure.start, figure.end
         piece_start, piece_end = _clause(text, start, end, _PIECE_BREAK)
         figure.anchors = tuple(a for a, (s, e) in anchors if piece_start <= s and e <= piece_end)
+        figure.places = _places(sentence, index, piece_start, piece_end)
         clause_start, clause_end = _clause(text, start, end)
         figure.changed = (changed_text or bool(_CHANGE.search(text, clause_start, clause_end))
                           or bool(_CHANGE_NEAR.search(_window_text(text, start, end, CHANGE_WINDOW))))
         figure.published = article.published
         figure.reported = article.published or reference
-        figures.append(figure)
     return figures
 
 
@@ -369,8 +389,9 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
     _measure(figure, index)
     if kind == "count" and re.match(r"\s*of\b", after) and not figure.qualifier:
         return None  # "six of those arrested are Klan supporters": a subset, not the measure
-    if _RANGE_AROUND.search(text[max(0, start - 12):start]) or _RANGE_AFTER.match(after):
-        return None  # "20 or 30 beats", "300 to 400 people": one end of a range
+    if (_RANGE_AROUND.search(text[max(0, start - 12):start]) or _RANGE_AFTER.match(after)) and not _FROM_TO.search(
+            text, max(0, start - 30), min(len(text), end + 30)):
+        return None  # "20 or 30 beats", "300 to 400 people": one end of a range ("from 359 to 253" is a change)
     if kind == "count" and _WHOLE_OF.search(text[max(0, start - 15):start]):
         return None  # "four of five charges": the whole a part is taken from
     coordinated = _COORDINATED.match(after) or _COORDINATED_BEFORE.search(text[max(0, start - 40):start])
@@ -433,12 +454,12 @@ def _kind(span: str, label: str, after: str, before: str) -> tuple[str | None, f
             return f"money:{currency}", 1.0
     if _MAGNITUDE.search(before) or _MAGNITUDE.search(after):
         return "magnitude", 1.0
-    for units, kind in ((_AREA_UNITS, "area"), (_LENGTH_UNITS, "length"), (_MASS_UNITS, "mass")):
-        for name, factor in sorted(units.items(), key=lambda item: -len(item[0])):
-            if re.search(rf"(?<![a-z]){re.escape(name)}(?:e?s)?(?![a-z])", words.replace("-", " ")):
-                if name in {"m", "t", "g"} and not re.search(rf"\d\s*{name}\b", words):
-                    continue  # "m" / "t" / "g" only right after digits ("110m"), never the word "t"
-                return kind, factor
+    for match in _UNIT_NAME.finditer(words.replace("-", " ")):
+        name = match[1]
+        if name in {"m", "t", "g"} and not re.search(rf"\d\s*{name}\b", words):
+            continue  # "m" / "t" / "g" only right after digits ("110m"), never the word "t"
+        kind, factor = _UNITS[name]
+        return kind, factor
     if re.search(r"°|\bdegrees?\b|\d\s*[CF]\b", words):
         return "temperature", 1.0
     duration = _DURATION.search(span)
@@ -530,11 +551,11 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
     sentence, text = figure.sentence, figure.sentence.text
     clause_start, clause_end = _clause(text, figure.start, figure.end)
     event_start, event_end = _clause(text, figure.start, figure.end, _EVENT_BREAK)
-    before = _words(text, event_start, figure.start)[-EVENT_WINDOW:]
+    before = _words(text, event_start, figure.start)[-MEASURE_NOUN_WINDOW:]
     after = _words(text, figure.end, event_end)[:EVENT_WINDOW]
     counted_event = ""
     if figure.kind not in _UNCOUNTED_KINDS:
-        figure.noun, figure.qualifier, counted_event = _counted_noun(sentence, figure, index)
+        figure.noun, figure.qualifier, counted_event, figure.counted = _counted_noun(sentence, figure, index)
     if re.match(r"^\s*(?:\w+\s+){0,2}?there\b", text[figure.end:clause_end]):
         figure.qualifier = figure.qualifier or "there"  # "at least 104 dead there": one place of several
     figure.event = counted_event or _nearest_event(before, after)
@@ -542,16 +563,20 @@ def _measure(figure: Figure, index: EntityIndex) -> None:
         figure.event = "population"  # "the island of 3.3 million people"
     if figure.kind not in {"clock", "duration", "percent", "points"} and figure.event in _TIME_ONLY_EVENTS:
         figure.event = ""
-    if figure.event in _PEOPLE_EVENTS and figure.noun not in PERSON_NOUNS | {"", "country"} and not counted_event:
+    if figure.event in PEOPLE_EVENTS and figure.noun not in PERSON_NOUNS | {"", "country"} and not counted_event:
         figure.event = ""  # "three lawsuits" near "deaths", "eight blasts" near "death toll": things, not the dead
+    if figure.kind == "count" and figure.event in PEOPLE_EVENTS and (
+            not figure.noun or counted_event or figure.noun in _EVENT_PEOPLE.get(figure.event, ())):
+        figure.noun = "people"  # "the toll rose to 290", "24 arrests", "13 suspects held": people, not officers
     if figure.kind in {"percent", "points"} and event_priority(figure.event) < 2 or figure.kind.startswith("money"):
         figure.subject = _nearest_entity(sentence, figure, index, clause_start, clause_end, {"PERSON", "ORG"})
     if figure.kind == "length":
         figure.place = _direction_or_place(sentence, figure, index, clause_end)
 
 
-def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tuple[str, str, str]:
-    """What a count counts: (noun class, nationality or "foreign", event named by the noun) from the words after it."""
+def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tuple[str, str, str, str]:
+    """What a count counts, from the words after it: (noun class, nationality or "foreign", event named by the noun,
+    the words as written: "German nationals")."""
     text = sentence.text
     after = text[figure.end:figure.end + 80]
     phrase_end = figure.end + (_PHRASE_END.search(after).start() if _PHRASE_END.search(after) else len(after))
@@ -562,19 +587,24 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
         word = part[1].lower()
         event = _EVENTS.get(word, ("", 0))[0]
         start = figure.end + part.start(2)
-        return _noun_class(word), _qualifier(sentence, start, start + len(part[2]), index), event
+        nationality = _qualifier(sentence, start, start + len(part[2]), index)
+        return _noun_class(word), nationality, event, part[2].split(",")[0].strip(" .,;:")
     qualified = _WERE_QUALIFIED.match(after)
     if qualified and (_qualifier(sentence, figure.end, figure.end + qualified.end(), index)):
         start = figure.end + qualified.start(1)
-        return "people", _qualifier(sentence, start, start + len(qualified[1]), index), ""
-    nouns = []
+        written = " ".join(_WORD.findall(qualified[1])[:2])
+        return "people", _qualifier(sentence, start, start + len(qualified[1]), index), "", written
+    nouns, written = [], []
     for word in _WORD.findall(text[figure.end:phrase_end]):
         lower = word.lower()
         if lower in _NOT_NOUNS or word[0].isdigit() or lower in _EVENTS and lower not in _PEOPLE:
             break
+        if _is_norp_word(sentence, word, index):
+            written.append(word)
         if lower in _MODIFIERS or lower.endswith("ly") or _is_norp_word(sentence, word, index):
             continue
         nouns.append(lower)
+        written.append(word)
         if len(nouns) == NOUN_WORDS or lower in _PEOPLE or not word[0].isupper() and lower.endswith("s"):
             break  # a plural closes the noun phrase ("flats thought to be home", "people remain")
     noun = _noun_class(nouns[-1]) if nouns else ""
@@ -586,7 +616,7 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
     if not noun and qualifier:
         noun = "people"  # "18 Canadians", "75 Germans"
     event = _EVENTS.get(nouns[-1], ("", 0))[0] if nouns else ""
-    return noun, qualifier, event
+    return noun, qualifier, event, " ".join(written).strip(".,;:")
 
 
 def _noun_class(word: str) -> str:
@@ -627,6 +657,8 @@ def _nearest_event(before: list[str], after: list[str]) -> str:
     """The class of the event word nearest the figure in its clause; nouns naming a measure outright come first."""
     best: tuple[int, float, str] | None = None
     for distance, word in enumerate(reversed(before), start=1):
+        if distance > EVENT_WINDOW and _EVENTS.get(word.lower(), ("", 0))[1] < 2:
+            continue  # beyond the window only a measure noun ("toll") counts
         best = _better(best, word, distance + (1.5 if _crossed_conjunction(before[len(before) - distance:]) else 0))
     for distance, word in enumerate(after, start=1):
         best = _better(best, word, distance - 0.5 + (1.5 if _crossed_conjunction(after[:distance - 1]) else 0))
@@ -648,6 +680,17 @@ def _better(best: tuple[int, float, str] | None, word: str, distance: float) -> 
 
 def _crossed_conjunction(words: list[str]) -> bool:
     return any(w.lower() in {"and", "or", "but"} for w in words)
+
+
+def _places(sentence: Sentence, index: EntityIndex, start: int, end: int) -> frozenset[str]:
+    """The places a figure's clause says it happened in ("in Damascus", "at the Grenfell Tower in London")."""
+    places = set()
+    for mention in sentence.mentions:
+        if mention.label in _PLACE_LABELS and start <= mention.start < end and _LOCATIVE.search(
+                sentence.text[max(start, mention.start - 30):mention.start]):
+            entity = index.entity_of(sentence, mention)
+            places.add((entity.name if entity else mention.text).lower())
+    return frozenset(places)
 
 
 def _direction_or_place(sentence: Sentence, figure: Figure, index: EntityIndex, clause_end: int) -> str:
