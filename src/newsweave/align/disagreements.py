@@ -38,9 +38,9 @@ EVENT_ONLY_SIMILARITY = 0.0
 """Figures that share only an event word ("killed") must come from sentences at least this alike."""
 CHANGING_KINDS = frozenset({"count", "percent"})
 """Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
-LOOSE_MATCH_RATIO = 2.0
+LOOSE_MATCH_RATIO = 1.5
 """Figures matched on a counted noun or a nationality alone, with no event word, are one measure only within this
-ratio: "250,000 members" and "more than 15 million members" count different things."""
+ratio: "250,000 members" and "more than 15 million members", "16GB" and "8GB" count different things."""
 QUALIFIED_SIMILARITY = 0.1
 """Counts of one nationality whose event only one names must come from sentences at least this alike."""
 PRESENT_DAYS = 10
@@ -122,6 +122,8 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return bool(first.subject)
     if not _anchors_meet(first, second) or not _places_meet(first.places, second.places):
         return False
+    if first.cumulative != second.cumulative and _day_anchored(second if first.cumulative else first):
+        return False  # "9,000 killed since March" is no count of "144 killed Monday"
     if first.kind == "length":
         return bool(first.place) and first.place == second.place or _same_noun(first, second) and \
             similarity(first, second) >= NOUN_ONLY_SIMILARITY
@@ -132,8 +134,8 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
     if first.kind == "percent" and not first.subject and event_priority(first.event) < 2:
         return False  # a share needs its person ("Poroshenko's 25.3 percent") or a measure noun ("turnout")
     if first.qualifier:  # "72 German nationals", "75 Germans", "67 were German citizens": people of one nationality
-        return _person_nouns(first, second) and (first.event == second.event or similarity(first, second)
-                                                  >= QUALIFIED_SIMILARITY and _near(first, second))
+        return _person_nouns(first, second) and (bool(first.event) and first.event == second.event or similarity(
+            first, second) >= QUALIFIED_SIMILARITY and _near(first, second))
     if first.noun and second.noun and first.noun != second.noun:
         return False
     if bool(first.noun) != bool(second.noun) and not {first.noun, second.noun} <= PERSON_NOUNS | {""} and \
@@ -142,6 +144,10 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
     if first.event and first.event == second.event:
         return _same_noun(first, second) or similarity(first, second) >= EVENT_ONLY_SIMILARITY
     return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY and _near(first, second)
+
+
+def _day_anchored(figure: Figure) -> bool:
+    return any(not isinstance(a, str) and a.precision == "day" for a in figure.anchors)
 
 
 def _near(first: Figure, second: Figure) -> bool:

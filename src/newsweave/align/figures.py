@@ -105,6 +105,7 @@ _OUT_OF_BEFORE = re.compile(r"\bout of\s*$", re.IGNORECASE)
 _DELTA_BEFORE = re.compile(r"\b(?:by|up|down|rose|fell|dropped|gained|lost)\s+(?:(?:more than|nearly|almost|about|"
                            r"around|some|over|at least|just|only)\s+)?$", re.IGNORECASE)
 _OTHER_AFTER = re.compile(r"^\s*(?:more\s+)?other\b", re.IGNORECASE)
+_DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:these|those)\s+$", re.IGNORECASE)
 _OWNER_BEFORE = re.compile(r"\b(?:his|her|my|your|our)\s+(?:own\s+)?$", re.IGNORECASE)
 _POPULATION_OF = re.compile(r"\b(?:island|country|nation|city|state|town|village|region|province|territory|capital)"
                             r"\s+of\s*(?:about|around|some|nearly|almost|more than|over)?\s*$", re.IGNORECASE)
@@ -156,6 +157,9 @@ _CHANGE = re.compile(
 """Words that say a figure changed or will change; anywhere in the figure's clause."""
 _CHANGE_NEAR = re.compile(r"\b(?:now)\b", re.IGNORECASE)
 """A word that makes a figure a running tally ("is now 17") only within a few words of it."""
+_CUMULATIVE = re.compile(r"\b(?:since|so far|to date|in total|altogether|overall|in all|(?:in|over|during) the (?:past|"
+                         r"last)|year-long|months-long|weeks-long|throughout)\b", re.IGNORECASE)
+"""Words that make a figure a running total of a long span ("9,000 killed since March"), not one day's count."""
 _WILL_CHANGE = re.compile(r"^(?:the|these|this|that|those)\s+(?:numbers?|figures?|tolls?|counts?|tally|totals?)\b.{0,40}"
                           r"\b(?:expected|likely|set|could|may|might|will)\b.{0,20}\b(?:rise|increase|climb|grow|"
                           r"change)", re.IGNORECASE)
@@ -179,7 +183,7 @@ for _class, _priority, _words in (
     ("killed", 2, "toll"),
     ("injured", 1, "injured injuring injuries injury wounded wounding hurt hospitalised hospitalized hospital stabbed "
                    "hospitals treated casualties"),
-    ("critical", 2, "critical intensive"),
+    ("critical", 1, "critical intensive"),
     ("missing", 1, "missing unaccounted"),
     ("arrested", 1, "arrested arrest arrests detained detaining detention detentions detainees held custody "
                     "jailed imprisoned prisoners"),
@@ -276,6 +280,7 @@ class Figure:
     qualifier: str = ""
     subject: str = ""
     counted: str = ""
+    cumulative: bool = False
     place: str = ""
     places: frozenset[str] = frozenset()
     anchors: tuple[StoryDate | str, ...] = ()
@@ -305,6 +310,7 @@ def sentence_figures(sentence: Sentence, index: EntityIndex, reference: date | N
         piece_start, piece_end = _clause(text, start, end, _PIECE_BREAK)
         figure.anchors = tuple(a for a, (s, e) in anchors if piece_start <= s and e <= piece_end)
         figure.places = _places(sentence, index, piece_start, piece_end)
+        figure.cumulative = bool(_CUMULATIVE.search(text, piece_start, piece_end))
         clause_start, clause_end = _clause(text, start, end)
         figure.changed = (changed_text or bool(_CHANGE.search(text, clause_start, clause_end))
                           or bool(_CHANGE_NEAR.search(_window_text(text, start, end, CHANGE_WINDOW))))
@@ -378,8 +384,9 @@ def _read(sentence: Sentence, start: int, end: int, label: str, index: EntityInd
         return None  # "600 million euros (£520 million)": the same sum converted, not another figure
     if _DELTA_BEFORE.search(text[max(0, start - 25):start]):
         return None  # "lowered the toll by more than 100", "up 13 points": a change, not the measure
-    if kind == "count" and (_OTHER_AFTER.match(after) or _OWNER_BEFORE.search(text[max(0, start - 12):start])):
-        return None  # "two other homes": more of them; "his two kids": one person's, not the story's measure
+    if kind == "count" and (_OTHER_AFTER.match(after) or _OWNER_BEFORE.search(text[max(0, start - 12):start])
+                            or _DEMONSTRATIVE_BEFORE.search(text[max(0, start - 8):start])):
+        return None  # "two other homes", "his two kids", "these two bodies": a group already named, not a measure
     if kind == "count" and value == 1 and not _DIGITS.search(span):
         return None  # "one of them", "a member": a single thing is named, not counted
     if kind == "count" and re.match(r"\s*of\b", after) and not _PART_OF.match(after):
