@@ -64,8 +64,14 @@ def find_disagreements(
     groups: list[list[Figure]] = []
     row_of = {id(s): i for i, s in enumerate(space.sentences)}
 
+    rows: dict[int, dict[int, float]] = {}
+
     def similarity(first: Figure, second: Figure) -> float:
-        return float(space.similarity[row_of[id(first.sentence)], row_of[id(second.sentence)]])
+        row = row_of[id(first.sentence)]
+        if row not in rows:  # one sparse row read per sentence, not one matrix lookup per pair
+            start, end = space.similarity.indptr[row], space.similarity.indptr[row + 1]
+            rows[row] = dict(zip(space.similarity.indices[start:end].tolist(), space.similarity.data[start:end].tolist()))
+        return rows[row].get(row_of[id(second.sentence)], 0.0)
 
     for bucket in buckets.values():
         groups += _bucket_groups(bucket, origins, similarity)

@@ -11,6 +11,8 @@ hold 35. Words that say the figure changed ("rose to", "revised", "up from", "no
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ CHANGE_WINDOW = 4
 """Words either side of a figure within which "now", "so far", "already" make it a running tally."""
 SUBJECT_WINDOW = 6
 """Words either side of a share (percent) within which the person it belongs to is named."""
+BREAK_CACHE_SIZE = 512
+"""Sentences whose clause breaks are remembered while their figures are read."""
 HEDGE_SPREAD = 0.05
 """The least a rounding hedge reaches, as a share of the figure: "at least 253" is 253-265."""
 CLOCK_SPREAD_MINUTES = 5
@@ -125,6 +129,8 @@ _SENTENCE_WORDS = frozenset(
 _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])|\b(\d{1,2}):(\d\d)\b(?!\s*(?:%|per))",
                     re.IGNORECASE)
 _AGE = re.compile(r"\b(\d[\d,.]*[½¼¾]?|[a-z]+(?:-[a-z]+)?)[\s-]+(year|century|decade)s?[\s-]+old\b", re.IGNORECASE)
+_ANY_DIGIT = re.compile(r"\d")
+_NUMBER_START = re.compile(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.IGNORECASE)
 _PLAIN_AGE = re.compile(r"^\(?(\d{1,3})\)?$")
 _MAGNITUDE = re.compile(r"\bmagnitude\s*(?:of\s*)?$|^-?\s*magnitude\b|^\s*on the richter", re.IGNORECASE)
 
@@ -250,6 +256,7 @@ _NOT_NOUNS = frozenset(
 )
 _FUNCTION_WORD = re.compile(r"\b(?:the|a|an|of|to|in|on|at|for|with|from|by|as|that|who|which|were|are|was|is|have|"
                             r"has|had|and|or|but)\b", re.IGNORECASE)
+_CONJUNCTIONS = frozenset({"and", "or", "but"})
 _PHRASE_END = re.compile(r"[,.;:()\"“”!?]")
 _BEARING = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:((?:north|south)?-?\s?(?:east|west)|north|south)(?:ern|wards?)?\s+of|"
                       r"(from|off|away from))\b", re.IGNORECASE)
@@ -329,8 +336,10 @@ def _candidate_spans(sentence: Sentence) -> list[tuple[int, int, str]]:
     """Figure mentions of the NER, plus clock times, ages and lengths its tags miss or cut."""
     text = sentence.text
     spans = [(m.start, m.end, m.label) for m in sentence.mentions if m.label in FIGURE_LABELS]
-    extra = [(m.start(), m.end(), "TIME") for m in _CLOCK.finditer(text)]
-    extra += [(m.start(), m.end(), "AGE") for m in _AGE.finditer(text)]
+    has_digit = _ANY_DIGIT.search(text) is not None
+    extra = [(m.start(), m.end(), "TIME") for m in _CLOCK.finditer(text)] if has_digit else []
+    if "old" in text:
+        extra += [(m.start(), m.end(), "AGE") for m in _AGE.finditer(text)]
     merged = []
     for start, end, label in extra:
         overlapping = [s for s in spans if s[0] < end and start < s[1]]
@@ -501,7 +510,7 @@ def _interval(text: str, start: int, span: str, value: float, step: float, unit:
 
 
 def _first_digit(span: str) -> int:
-    match = re.search(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", span, re.IGNORECASE)
+    match = _NUMBER_START.search(span)
     return match.start() if match else 0
 
 
@@ -661,14 +670,19 @@ def event_priority(event: str) -> int:
 
 
 def _nearest_event(before: list[str], after: list[str]) -> str:
-    """The class of the event word nearest the figure in its clause; nouns naming a measure outright come first."""
+    """The class of the event word nearest the figure in its clause; nouns naming a measure outright come first.
+    A conjunction between the word and the figure puts it further away ("killed and 450 others injured")."""
     best: tuple[int, float, str] | None = None
+    crossed = 0.0
     for distance, word in enumerate(reversed(before), start=1):
         if distance > EVENT_WINDOW and _EVENTS.get(word.lower(), ("", 0))[1] < 2:
             continue  # beyond the window only a measure noun ("toll") counts
-        best = _better(best, word, distance + (1.5 if _crossed_conjunction(before[len(before) - distance:]) else 0))
+        crossed = crossed or (1.5 if word.lower() in _CONJUNCTIONS else 0.0)
+        best = _better(best, word, distance + crossed)
+    crossed = 0.0
     for distance, word in enumerate(after, start=1):
-        best = _better(best, word, distance - 0.5 + (1.5 if _crossed_conjunction(after[:distance - 1]) else 0))
+        best = _better(best, word, distance - 0.5 + crossed)
+        crossed = crossed or (1.5 if word.lower() in _CONJUNCTIONS else 0.0)
     return best[2] if best else ""
 
 
@@ -683,10 +697,6 @@ def _better(best: tuple[int, float, str] | None, word: str, distance: float) -> 
     if best is None or (-candidate[0], candidate[1]) < (-best[0], best[1]):
         return candidate
     return best
-
-
-def _crossed_conjunction(words: list[str]) -> bool:
-    return any(w.lower() in {"and", "or", "but"} for w in words)
 
 
 def _places(sentence: Sentence, index: EntityIndex, start: int, end: int) -> frozenset[str]:
@@ -761,11 +771,17 @@ def _is_report_date(text: str, mention: Mention) -> bool:
 
 def _clause(text: str, start: int, end: int, breaks: re.Pattern = _CLAUSE_BREAK) -> tuple[int, int]:
     """The span of the clause around a figure: between punctuation that parts clauses (";", dashes, ", while")."""
-    clause_start = 0
-    for match in breaks.finditer(text, 0, start):
-        clause_start = match.end()
-    following = breaks.search(text, end)
-    return clause_start, following.start() if following else len(text)
+    starts, ends = _break_positions(text, breaks)
+    before = bisect.bisect_right(ends, start) - 1
+    after = bisect.bisect_left(starts, end)
+    return (ends[before] if before >= 0 else 0), (starts[after] if after < len(starts) else len(text))
+
+
+@functools.lru_cache(maxsize=BREAK_CACHE_SIZE)
+def _break_positions(text: str, breaks: re.Pattern) -> tuple[list[int], list[int]]:
+    """Where `breaks` matches in a sentence: the starts and the ends, each ascending (a few figures share them)."""
+    matches = list(breaks.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
 
 
 def _words(text: str, start: int, end: int) -> list[str]:
