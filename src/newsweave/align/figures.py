@@ -30,7 +30,7 @@ MEASURE_NOUN_WINDOW = 14
 attacks on churches and high-end hotels to 290")."""
 NOUN_WORDS = 2
 """Nouns after a figure, past its modifiers, that may name what it counts ("Four top Saudi intelligence officials")."""
-CHANGE_WINDOW = 4
+CHANGE_WINDOW = 5
 """Words either side of a figure within which "now", "so far", "already" make it a running tally."""
 SUBJECT_WINDOW = 6
 """Words either side of a share (percent) within which the person it belongs to is named."""
@@ -156,13 +156,14 @@ _CHANGE = re.compile(
     r"initially|initial|earlier (?:figure|estimate|count|toll|tally)|previous|previously|preliminary|preliminarily|"
     r"first estimates?|latest|new (?:toll|figure|estimate|count|tally)|final|up from|down from|down to|"
     r"expected to (?:rise|increase|climb|grow)|could rise|may rise|exit polls?|initial polling|partial results|"
-    r"preliminary results|already|so far|to date|as of|earlier,?\s+(?:[\w'’]+\s+){0,6}?(?:had\s+)?(?:said|announced|"
+    r"preliminary results|already|earlier,?\s+(?:[\w'’]+\s+){0,6}?(?:had\s+)?(?:said|announced|"
     r"reported|estimated|put))\b",
     re.IGNORECASE,
 )
 """Words that say a figure changed or will change; anywhere in the figure's clause."""
-_CHANGE_NEAR = re.compile(r"\b(?:now)\b", re.IGNORECASE)
-"""A word that makes a figure a running tally ("is now 17") only within a few words of it."""
+_CHANGE_NEAR = re.compile(r"\b(?:now|so far|to date|as of)\b", re.IGNORECASE)
+"""Words that make a figure a running tally ("is now 17", "has already received $700 million") only within a few
+words of it ("the so far fruitless search" says nothing of the figure)."""
 _CUMULATIVE = re.compile(r"\b(?:since|so far|to date|in total|altogether|overall|in all|(?:in|over|during) the (?:past|"
                          r"last)|year-long|months-long|weeks-long|throughout)\b", re.IGNORECASE)
 """Words that make a figure a running total of a long span ("9,000 killed since March"), not one day's count."""
