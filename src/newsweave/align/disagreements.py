@@ -29,13 +29,11 @@ _EVENT_NAMES = {
     "arrested": "detained or arrested", "charged": "charged", "rescued": "rescued or escaped",
     "displaced": "displaced", "expelled": "expelled", "dismissed": "dismissed", "deployed": "deployed",
     "vote": "share of the vote", "turnout": "turnout", "pledged": "pledged", "cost": "cost", "fire": "the fire",
-    "fighting": "the fighting", "started": "start", "flight": "flight", "magnitude": "magnitude",
+    "fighting": "the fighting", "started": "the start", "flight": "the flight", "magnitude": "magnitude",
     "population": "population",
 }
 NOUN_ONLY_SIMILARITY = 0.15
 """Figures that share only a counted noun ("400 firefighters") must come from sentences at least this alike."""
-EVENT_ONLY_SIMILARITY = 0.0
-"""Figures that share only an event word ("killed") must come from sentences at least this alike."""
 CHANGING_KINDS = frozenset({"count", "percent"})
 """Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
 LOOSE_MATCH_RATIO = 1.5
@@ -44,11 +42,11 @@ ratio: "250,000 members" and "more than 15 million members", "16GB" and "8GB" co
 QUALIFIED_SIMILARITY = 0.1
 """Counts of one nationality whose event only one names must come from sentences at least this alike."""
 PRESENT_DAYS = 10
-"""A figure tied to no date is taken to be of these last days before its report."""
+"""A figure tied to no date is of the story's time: it does not meet one tied to a year ending this many days or
+more before its report ("last year's crash")."""
 _RELATIVE_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\b(?:last|next|this|ago)\b",
                            re.IGNORECASE)
-_KIND_NAMES = {"clock": "time of", "duration": "duration of", "age": "age of", "length": "distance or length",
-               "percent": "", "count": ""}
+_KIND_NAMES = {"clock": "time of", "duration": "duration of"}
 
 
 def find_disagreements(
@@ -137,7 +135,7 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
         return bool(first.event) and first.event == second.event
     if first.event and second.event and first.event != second.event:
         return False
-    if first.kind == "percent" and not first.subject and event_priority(first.event) < 2:
+    if first.kind in {"percent", "points"} and not first.subject and event_priority(first.event) < 2:
         return False  # a share needs its person ("Poroshenko's 25.3 percent") or a measure noun ("turnout")
     if first.qualifier:  # "72 German nationals", "75 Germans", "67 were German citizens": people of one nationality
         return _person_nouns(first, second) and (bool(first.event) and first.event == second.event or similarity(
@@ -148,7 +146,7 @@ def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Fi
             similarity(first, second) < NOUN_ONLY_SIMILARITY:
         return False  # "three lawsuits" is no count of the dead, unless the sentences say so alike
     if first.event and first.event == second.event:
-        return _same_noun(first, second) or similarity(first, second) >= EVENT_ONLY_SIMILARITY
+        return True
     return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY and _near(first, second)
 
 
