@@ -16,14 +16,12 @@ REDUNDANCY_SIMILARITY = 0.3
 SAME_FACT_SIMILARITY = 0.45
 COPY_SIMILARITY = 0.85
 COPY_SHARE = 0.5
-FIGURE_CONTEXT_SIMILARITY = 0.2
 SAME_EVENT_SIMILARITY = 0.2
 
 _SIMILARITIES = (
     "redundancy_similarity",
     "same_fact_similarity",
     "copy_similarity",
-    "figure_context_similarity",
     "same_event_similarity",
 )
 
@@ -49,8 +47,6 @@ class Options:
     copy_share: float = COPY_SHARE
     """Two reports are one origin (a copy does not corroborate) when this share, from 0 to 1, of the
     shorter one's sentences are copies in the other (and at least 3, or all of them if it has fewer)."""
-    figure_context_similarity: float = FIGURE_CONTEXT_SIMILARITY
-    """Figures of two sentences are compared for a disagreement only from this similarity on."""
     same_event_similarity: float = SAME_EVENT_SIMILARITY
     """Sentences giving the same date are one timeline entry from this similarity on."""
 

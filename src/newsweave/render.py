@@ -11,6 +11,7 @@ from .models import Brief
 FORMATS = ("json", "md", "html")
 MAX_CLAIMS_SHOWN = 12
 MAX_SINGLE_SOURCE_SHOWN = 3
+UNDATED_NOTE = " (the reports give no dates or words that tell whether the figure changed over time)"
 
 
 def render(brief: Brief, fmt: str) -> str:
@@ -39,9 +40,14 @@ def render_markdown(brief: Brief) -> str:
         f"- {c['text']} {_marks(c['sources'])}{_copies_note(c)}" for c in data["claims"] if c["status"] == "corroborated"
     ][:MAX_CLAIMS_SHOWN])
     lines += _markdown_section("Only one source reports", _single_source_lines(data))
-    lines += _markdown_section("Where sources disagree", [
+    lines += _markdown_section("Sources differ", [
         f"- **{d['about']}**: " + "; ".join(f"{v['value']} [{v['source']}]" for v in d["values"])
-        for d in data["disagreements"]
+        + (UNDATED_NOTE if d.get("evolving") is None else "")
+        for d in data["disagreements"] if not d.get("evolving")
+    ])
+    lines += _markdown_section("Figures that changed as reports came in", [
+        f"- **{d['about']}**: " + " → ".join(f"{v['value']} [{v['source']}]{_date_note(v)}" for v in d["values"])
+        for d in data["disagreements"] if d.get("evolving")
     ])
     lines += _markdown_section("Who said what", [
         f"- **{q['speaker']}**: “{q['text']}” {_marks(q['sources'])}" for q in data["quotes"]
@@ -87,6 +93,10 @@ def _copies_note(claim: dict[str, Any]) -> str:
     """Say which sources carry one wire story, so a copy is not read as confirmation."""
     copies = [group for group in claim.get("origins", []) if len(group) > 1]
     return "".join(f" ({' and '.join(f'[{n}]' for n in group)} carry the same copy)" for group in copies)
+
+
+def _date_note(value: dict[str, Any]) -> str:
+    return f" ({value['published']})" if value.get("published") else ""
 
 
 def _precision_note(entry: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ MAX_QUOTES_SHOWN = 8
 MAX_ENTITIES_SHOWN = 14
 STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
 STATUS_ORDER = ("disputed", "corroborated", "single-source")
+UNDATED_NOTE = "The reports give no dates or words that tell whether this figure changed over time."
 
 
 def escape(text: str, quote: bool = True) -> str:
@@ -174,18 +175,37 @@ def _claim_item(claim: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any
 
 
 def _disagreements_section(disagreements: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
-    if not disagreements:
-        return ""
+    """Figures the sources give differently, side by side; figures that changed over time, as a dated progression."""
+    differ = [d for d in disagreements if not d.get("evolving")]
+    changed = [d for d in disagreements if d.get("evolving")]
     blocks = []
-    for item in disagreements:
+    for item in differ:
         cards = "".join(
             f'<div class=side-card><p class=value>{escape(str(v.get("value", "")))}</p>'
-            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}</p>'
-            f'<p class=quote>{escape(v.get("sentence", ""))}</p></div>'
+            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}'
+            f'{_published_note(v)}</p><p class=quote>{escape(v.get("sentence", ""))}</p></div>'
             for v in item.get("values", [])
         )
-        blocks.append(f"<div class=disagreement><h3>{escape(str(item.get('about', '')))}</h3><div class=versus>{cards}</div></div>")
-    return _section("disagreements", "Where sources disagree", "".join(blocks), count=len(disagreements))
+        undated = (f"<p class=note>{escape(UNDATED_NOTE)}</p>" if "evolving" in item and item.get("evolving") is None
+                   else "")
+        blocks.append(f"<div class=disagreement><h3>{escape(str(item.get('about', '')))}</h3>{undated}"
+                      f"<div class=versus>{cards}</div></div>")
+    steps = []
+    for item in changed:
+        entries = "".join(
+            f'<li><p class=value>{escape(str(v.get("value", "")))}</p>'
+            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}'
+            f'{_published_note(v)}</p><p class=quote>{escape(v.get("sentence", ""))}</p></li>'
+            for v in item.get("values", [])
+        )
+        steps.append(f"<div class=progression><h3>{escape(str(item.get('about', '')))}</h3><ol>{entries}</ol></div>")
+    return (_section("disagreements", "Sources differ", "".join(blocks), count=len(differ)) if differ else "") + (
+        _section("changed-figures", "Figures that changed as reports came in", "".join(steps), count=len(changed))
+        if changed else "")
+
+
+def _published_note(value: Mapping[str, Any]) -> str:
+    return f" · {escape(str(value['published']))}" if value.get("published") else ""
 
 
 def _quotes_section(quotes: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:

@@ -38,9 +38,7 @@ def cross_source_analysis(
     leading = [row for s in summary if (row := space.row_of(s)) is not None]
     order = claim_order(space, first=leading, same_fact_similarity=same_fact)
     claims = group_claims(space, order, origins=origins, same_fact_similarity=same_fact)
-    disagreements = find_disagreements(
-        articles, space, entities, claims, origins, context_similarity=options.figure_context_similarity
-    )
+    disagreements = find_disagreements(articles, space, entities, claims, origins)
     return {
         "entities": entities.to_brief(),
         "claims": _claim_dicts(claims, disagreements),
@@ -51,18 +49,23 @@ def cross_source_analysis(
 
 
 def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:
-    """Claims as contract dicts; a claim holding a disputed figure is `disputed` and names its disagreements."""
-    disputed_by: dict[tuple[int, str], list[int]] = {}
+    """Claims as contract dicts; a claim holding a figure that sources give differently is `disputed`.
+
+    A claim holding a figure that changed as reports came in (an `evolving` disagreement) is no dispute: it keeps
+    its status, and like a disputed claim it names the disagreements it holds in `disagreements`.
+    """
+    linked_by: dict[tuple[int, str], list[int]] = {}
     for number, disagreement in enumerate(disagreements):
         for value in disagreement["values"]:
-            disputed_by.setdefault((value["source"], value["sentence"]), []).append(number)
+            linked_by.setdefault((value["source"], value["sentence"]), []).append(number)
     dicts = []
     for claim in claims:
-        links = sorted({n for s in claim.sentences for n in disputed_by.get((s.article + 1, s.text), [])})
+        links = sorted({n for s in claim.sentences for n in linked_by.get((s.article + 1, s.text), [])})
+        disputed = any(not disagreements[n].get("evolving") for n in links)
         entry = {
             "text": claim.sentences[0].text,
             "sources": [i + 1 for i in claim.sources],
-            "status": "disputed" if links else claim.status,
+            "status": "disputed" if disputed else claim.status,
             "origins": [[i + 1 for i in group] for group in claim.origins],
         }
         if links:

@@ -1,238 +1,288 @@
 """Figures on which sources disagree: the same measure of the same thing, given different values.
 
-A figure is a count, percentage, sum of money, quantity, duration or age the NER tagged. Two
-figures from different origins measure the same thing when they are of the same kind and unit,
-their sentences are alike (TF-IDF cosine), the words around them overlap (what is counted, and
-what happened: "people ... killed"), and they are anchored to the same dates: "350 detained on
-September 27" and "about 500 over the weekend" are two facts, not a conflict. Ages belong to the
-person named beside them. Dates that differ for the same fact (a claim) are disagreements too.
+Each figure is read for what it measures (`figures.py`: kind and unit, event word, counted noun,
+nationality, person, dates it is tied to). Two figures from different origins are one measure when
+all of these that both give are the same, and they share the event word or a counted noun more
+specific than "people"; "350 detained on September 27" and "about 500 over the weekend" are tied to
+different dates, so they are two facts. Values whose rounding intervals meet agree ("about 500" and
+"485"). A disagreement is `evolving` when the figure changed as reports came in: its text says so
+("rose to", "revised from 359 to 253", "now"), or the values differ between reports published on
+different days and not within one day; it is False when reports of one day differ, and None when
+nothing tells (undated reports, no such words). Dates that differ for the same fact (a claim) are
+disagreements too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from datetime import date
 
 from ..entities import EntityIndex
-from ..models import Article, Mention, Sentence
-from ..options import FIGURE_CONTEXT_SIMILARITY
+from ..models import Article
 from ..space import SentenceSpace
 from .claims import Claim
-from .timeline import resolve, reference_date
+from .figures import PEOPLE_EVENTS, PERSON_NOUNS, Figure, event_priority, sentence_figures
+from .timeline import StoryDate, resolve, reference_date
 
-CONTEXT_WINDOW = 6
-"""Words either side of a figure that say what it measures."""
-MIN_SHARED_CONTEXT = 3
-"""Context words two figures must share (after light stemming) to measure the same thing."""
-SAME_VALUE_TOLERANCE = 0.005
-FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"})
-
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "a": 1, "an": 1,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "dozen": 12,
+_EVENT_NAMES = {
+    "killed": "killed", "injured": "injured", "critical": "in critical care", "missing": "missing",
+    "arrested": "detained or arrested", "charged": "charged", "rescued": "rescued or escaped",
+    "displaced": "displaced", "expelled": "expelled", "dismissed": "dismissed", "deployed": "deployed",
+    "vote": "share of the vote", "turnout": "turnout", "pledged": "pledged", "cost": "cost", "fire": "the fire",
+    "fighting": "the fighting", "started": "the start", "flight": "the flight", "magnitude": "magnitude",
+    "population": "population",
 }
-_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9, "billion": 1e9,
-           "trillion": 1e12, "tn": 1e12}
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|mn|bn|b|tn|thousand|million|billion|trillion)?\b", re.IGNORECASE)
-_DURATION_UNIT = re.compile(r"\b(second|minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
-_AGE = re.compile(r"^(\d{1,3})(?:-year-old)?$")
-_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
-_CALENDAR_ANCHOR = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day\b|\bweekend\b|\b(?:last|next|this) "
-    r"(?:week|month|year)\b|\b(?:19|20)\d\d\b|\b(?:yesterday|today|tonight|tomorrow)\b",
-    re.IGNORECASE,
-)
+NOUN_ONLY_SIMILARITY = 0.15
+"""Figures that share only a counted noun ("400 firefighters") must come from sentences at least this alike."""
+CHANGING_KINDS = frozenset({"count", "percent"})
+"""Kinds of figure that can change as reports come in (tolls, tallies, vote counts); money is added by its prefix."""
+LOOSE_MATCH_RATIO = 1.5
+"""Figures matched on a counted noun or a nationality alone, with no event word, are one measure only within this
+ratio: "250,000 members" and "more than 15 million members", "16GB" and "8GB" count different things."""
+QUALIFIED_SIMILARITY = 0.1
+"""Counts of one nationality whose event only one names must come from sentences at least this alike."""
+PRESENT_DAYS = 10
+"""A figure tied to no date is of the story's time: it does not meet one tied to a year ending this many days or
+more before its report ("last year's crash")."""
 _RELATIVE_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day\b|\b(?:last|next|this|ago)\b",
                            re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-_SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
-_STOP = frozenset(
-    "the a an of to in on at for and or but by with from as that this these those is are was were be been has have had "
-    "more than about some at least nearly almost around over under up down into after before since during said says "
-    "it its their his her they he she we our who which what when where while also new other according".split()
-)
-
-
-@dataclass(slots=True)
-class Figure:
-    """One figure in one sentence: what kind, its value, the words around it and the dates it is tied to."""
-
-    sentence: Sentence
-    text: str
-    kind: str
-    value: float
-    context: frozenset[str]
-    anchors: frozenset[str]
-    subject: str = ""
-    unit: str = ""
+_KIND_NAMES = {"clock": "time of", "duration": "duration of"}
 
 
 def find_disagreements(
     articles: Sequence[Article], space: SentenceSpace, index: EntityIndex, claims: Sequence[Claim],
-    origins: Sequence[int], *, context_similarity: float = FIGURE_CONTEXT_SIMILARITY,
+    origins: Sequence[int],
 ) -> list[dict]:
-    """Every figure on which sources from different origins disagree, with each value, its source and sentence.
-
-    Figures are compared only in sentences at least `context_similarity` alike (TF-IDF cosine, entity tokens).
-    """
+    """Every figure on which sources from different origins disagree, with each value, its source and sentence."""
     reference = reference_date(articles)
-    figures = [f for s in space.sentences if not s.broken for f in sentence_figures(s, index, reference, articles)]
+    figures = [f for s in space.sentences for f in sentence_figures(s, index, reference, articles)]
+    buckets: dict[tuple[str, str, str], list[Figure]] = {}
+    for figure in figures:
+        buckets.setdefault((figure.kind, figure.qualifier, figure.subject), []).append(figure)
     groups: list[list[Figure]] = []
-    for i, first in enumerate(figures):
-        for second in figures[i + 1:]:
-            if origins[first.sentence.article] == origins[second.sentence.article]:
+    rows: dict[int, dict[int, float]] = {}
+
+    def similarity(first: Figure, second: Figure) -> float:
+        row = space.row_of(first.sentence)
+        if row not in rows:  # one sparse row read per sentence, not one matrix lookup per pair
+            start, end = space.similarity.indptr[row], space.similarity.indptr[row + 1]
+            rows[row] = dict(zip(space.similarity.indices[start:end].tolist(), space.similarity.data[start:end].tolist()))
+        return rows[row].get(space.row_of(second.sentence), 0.0)
+
+    for bucket in buckets.values():
+        groups += _bucket_groups(bucket, origins, similarity)
+    groups = [g for g in groups if len({origins[f.sentence.article] for f in g}) > 1]
+    groups.sort(key=lambda g: min((f.sentence.article, f.sentence.position) for f in g))
+    dicts = [_as_dict(group, evolving(group)) for group in groups]
+    dicts += [_as_dict(group, False) for group in _date_disagreements(articles, claims, origins, reference)]
+    return dicts
+
+
+def _bucket_groups(bucket: list[Figure], origins: Sequence[int], similarity: Callable[[Figure, Figure], float],
+                   ) -> list[list[Figure]]:
+    """Join figures of one bucket that disagree (and, after, those that agree with a member) into groups."""
+    parent = list(range(len(bucket)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    measures: dict[int, set[int]] = {}
+    disagreeing: set[int] = set()
+    for i, first in enumerate(bucket):
+        for j in range(i + 1, len(bucket)):
+            second = bucket[j]
+            if origins[first.sentence.article] == origins[second.sentence.article] or not same_measure(first, second, similarity):
                 continue
-            if not same_measure(first, second, space, context_similarity=context_similarity):
-                continue
-            if _agree_somewhere(first, second, figures):
-                continue
-            _join(groups, first, second)
-    groups += _date_disagreements(articles, claims, origins, reference)
-    return [_as_dict(group) for group in groups]
+            measures.setdefault(i, set()).add(j)
+            measures.setdefault(j, set()).add(i)
+            if not _agree_somewhere(first, second, bucket):
+                parent[root(i)] = root(j)
+                disagreeing.update((i, j))
+    members: dict[int, list[int]] = {}
+    for i in disagreeing:
+        members.setdefault(root(i), []).append(i)
+    groups = []
+    for indices in members.values():
+        joined = set(indices)
+        joined |= {j for i in indices for j in measures.get(i, ()) if j not in disagreeing}
+        groups.append([bucket[i] for i in sorted(joined)])
+    return groups
 
 
-def sentence_figures(
-    sentence: Sentence, index: EntityIndex, reference, articles: Sequence[Article]
-) -> list[Figure]:
-    """The figures of one sentence with what each measures."""
-    article = articles[sentence.article]
-    anchors = frozenset(
-        _anchor(m, article.published or reference) for m in sentence.mentions
-        if m.label == "DATE" and (_CALENDAR_ANCHOR.search(m.text) and not _DURATION_UNIT.search(m.text)
-                                  or "ago" in m.text.lower())
-    )
-    figures = []
-    for mention in sentence.mentions:
-        if mention.label not in FIGURE_LABELS or _RANGE.search(mention.text):
-            continue
-        kind, value, subject = _measure(sentence, mention, index)
-        if kind is None:
-            continue
-        unit = _unit_after(sentence.text, mention)
-        figures.append(Figure(sentence, mention.text, kind, value, _context(sentence.text, mention), anchors, subject, unit))
-    return figures
+def same_measure(first: Figure, second: Figure, similarity: Callable[[Figure, Figure], float]) -> bool:
+    """Whether two figures measure the same thing: kind, event, counted noun, nationality, person and dates agree.
 
-
-def same_measure(
-    first: Figure, second: Figure, space: SentenceSpace, *, context_similarity: float = FIGURE_CONTEXT_SIMILARITY
-) -> bool:
-    """Whether two figures measure the same thing of the same event."""
-    if first.kind != second.kind:
+    Besides agreeing where both say, they must share something specific: the event word, a nationality, a
+    counted noun other than "people" (then their sentences must also be alike), or for shares a person.
+    """
+    if first.kind != second.kind or first.qualifier != second.qualifier or first.subject != second.subject:
         return False
     if first.kind == "age":  # a person's age does not depend on the day it is reported
-        return bool(first.subject) and first.subject == second.subject
-    if first.anchors != second.anchors:
+        return bool(first.subject)
+    if not _anchors_meet(first, second) or not _places_meet(first.places, second.places):
         return False
-    rows = space.row_of(first.sentence), space.row_of(second.sentence)
-    if None in rows or space.similarity[rows[0], rows[1]] < context_similarity:
+    if first.cumulative != second.cumulative and _day_anchored(second if first.cumulative else first):
+        return False  # "9,000 killed since March" is no count of "144 killed Monday"
+    if first.kind == "length":
+        return bool(first.place) and first.place == second.place or _same_noun(first, second) and \
+            similarity(first, second) >= NOUN_ONLY_SIMILARITY
+    if first.kind in {"clock", "duration"}:
+        return bool(first.event) and first.event == second.event
+    if first.event and second.event and first.event != second.event:
         return False
-    if first.unit and second.unit and first.unit != second.unit:
+    if first.kind in {"percent", "points"} and not first.subject and event_priority(first.event) < 2:
+        return False  # a share needs its person ("Poroshenko's 25.3 percent") or a measure noun ("turnout")
+    if first.qualifier:  # "72 German nationals", "75 Germans", "67 were German citizens": people of one nationality
+        return _person_nouns(first, second) and (bool(first.event) and first.event == second.event or similarity(
+            first, second) >= QUALIFIED_SIMILARITY and _near(first, second))
+    if first.noun and second.noun and first.noun != second.noun:
         return False
-    return len(first.context & second.context) >= MIN_SHARED_CONTEXT
-
-
-def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -> bool:
-    """Whether the two values are equal, or either sentence also gives the other's value for a figure of that kind."""
-    if same_value(first, second):
+    if bool(first.noun) != bool(second.noun) and not {first.noun, second.noun} <= PERSON_NOUNS | {""} and \
+            similarity(first, second) < NOUN_ONLY_SIMILARITY:
+        return False  # "three lawsuits" is no count of the dead, unless the sentences say so alike
+    if first.event and first.event == second.event:
         return True
-    return any(
-        f.kind == first.kind and (f.sentence is first.sentence and same_value(f, second)
-                                  or f.sentence is second.sentence and same_value(f, first))
-        for f in figures
-    )
+    return _same_noun(first, second) and similarity(first, second) >= NOUN_ONLY_SIMILARITY and _near(first, second)
 
 
-def _anchor(mention: Mention, reference) -> str:
-    """The date a mention ties a figure to: resolved where possible, else its words ("the weekend")."""
-    resolved = resolve(mention, reference)
-    return resolved.label() if resolved is not None else " ".join(_WORD.findall(mention.text.lower()))
+def _day_anchored(figure: Figure) -> bool:
+    return any(not isinstance(a, str) and a.precision == "day" for a in figure.anchors)
 
 
-def _unit_after(text: str, mention: Mention) -> str:
-    """The word a figure counts ("350 people" gives "people"), stemmed; empty when none follows."""
-    words = _WORD.findall(text[mention.end: mention.end + 40])
-    following = text[mention.end: mention.end + 2]
-    if not words or following[:1] in {",", ".", ";", ")"} or words[0].lower() in _STOP:
-        return ""
-    return _stem(words[0])
+def _near(first: Figure, second: Figure) -> bool:
+    """Whether two values are within `LOOSE_MATCH_RATIO` of each other: what a match on a noun alone needs."""
+    low, high = sorted((abs(first.value), abs(second.value)))
+    return high <= LOOSE_MATCH_RATIO * max(low, 1e-9)
+
+
+def _person_nouns(first: Figure, second: Figure) -> bool:
+    """Whether both count the same thing, people of any kind ("passengers", "nationals") counting as one."""
+    return first.noun == second.noun or {first.noun, second.noun} <= PERSON_NOUNS | {""}
+
+
+def _same_noun(first: Figure, second: Figure) -> bool:
+    return bool(first.noun) and first.noun == second.noun and first.noun != "people"
 
 
 def same_value(first: Figure, second: Figure) -> bool:
-    """Whether two values are equal up to rounding."""
-    return abs(first.value - second.value) <= SAME_VALUE_TOLERANCE * max(abs(first.value), abs(second.value), 1.0)
+    """Whether two values agree: their intervals (rounding, hedges such as "about" or "at least") meet."""
+    return first.low <= second.high + 1e-9 and second.low <= first.high + 1e-9
 
 
-def _measure(sentence: Sentence, mention: Mention, index: EntityIndex) -> tuple[str | None, float, str]:
-    """The kind of a figure mention, its numeric value, and (for ages) the entity it belongs to."""
-    text = mention.text
-    if mention.label == "DATE":
-        age = _AGE.match(text.strip())
-        subject = _adjacent_person(sentence, mention, index) if age else ""
-        if age and subject:
-            return "age", float(age[1]), subject
-        if "year-old" in text or not _DURATION_UNIT.search(text) or re.search(r"\bago\b", text):
-            return None, 0.0, ""
-    value = parse_value(text)
-    if value is None:
-        return None, 0.0, ""
-    if mention.label in {"DATE", "TIME"}:
-        unit = _DURATION_UNIT.search(text)
-        return (f"duration:{unit[1].lower()}" if unit else None), value, ""
-    if mention.label == "MONEY":
-        currency = re.sub(r"[\d.,\s]|(?i:about|more|than|nearly|around|some|over|at|least|k|m|mn|bn|b|tn|thousand|million|billion|trillion)", "", text)
-        return f"money:{currency.lower() or '?'}", value, ""
-    if mention.label == "QUANTITY":
-        unit = _WORD.findall(text)
-        return f"quantity:{unit[-1].lower() if unit else '?'}", value, ""
-    return ("percent" if mention.label == "PERCENT" else "count"), value, ""
+def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -> bool:
+    """Whether the values agree, or either sentence also gives the other's value for the same measure."""
+    if same_value(first, second):
+        return True
+    if first.changed or second.changed:
+        return False  # "rose to 290 from 207" gives both, the later one counts
+    return any(
+        (f.sentence is first.sentence and same_value(f, second) or f.sentence is second.sentence and same_value(f, first))
+        for f in figures if f is not first and f is not second
+    )
 
 
-def parse_value(text: str) -> float | None:
-    """The number a figure's text gives ("more than 350", "$1.5bn", "three"), or None when it gives none."""
-    match = _NUMBER.search(text)
-    if match:
-        value = float(match[1].replace(",", ""))
-        return value * _SCALES.get((match[2] or "").lower(), 1.0)
-    tokens = re.findall(r"[a-z]+", text.lower())
-    words = [_NUMBER_WORDS[w] for w in tokens if w in _NUMBER_WORDS]
-    scales = [_SCALES[w] for w in tokens if w in _SCALES and len(w) > 2]
-    if len(words) != 1 or len(scales) > 1:
-        return None
-    return float(words[0]) * (scales[0] if scales else 1.0)
+def _places_meet(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two figures may be of one place: either names none, or they share one ("west London" holds "London")."""
+    if not first or not second:
+        return True
+    return any(a == b or f" {b}" in f" {a}" or f" {a}" in f" {b}" for a in first for b in second)
 
 
-def _adjacent_person(sentence: Sentence, mention: Mention, index: EntityIndex) -> str:
-    """The person named right before ("Mr Lukashenko, 66,") or after ("the 38-year-old Tsikhanouskaya") an age."""
-    for other in sentence.mentions:
-        entity = index.entity_of(sentence, other)
-        if entity is None or entity.label != "PERSON":
+def _anchors_meet(first: Figure, second: Figure) -> bool:
+    """Whether two figures may be of the same time: their dates overlap, or a figure tied to no date is of
+    the story's time, so it does not meet one tied to an earlier year ("last year's crash", "in 1996")."""
+    if first.anchors and second.anchors:
+        return any(_overlap(a, b) for a in first.anchors for b in second.anchors)
+    anchored, loose = (first, second) if first.anchors else (second, first)
+    if not anchored.anchors or loose.reported is None:
+        return True
+    recent = loose.reported.toordinal() - PRESENT_DAYS
+    return any(isinstance(a, str) or a.precision != "year" or _span(a)[1] >= recent for a in anchored.anchors)
+
+
+def _overlap(first: StoryDate | str, second: StoryDate | str) -> bool:
+    if isinstance(first, str) or isinstance(second, str):
+        return first == second
+    return _span(first)[0] <= _span(second)[1] and _span(second)[0] <= _span(first)[1]
+
+
+def _span(story_date: StoryDate) -> tuple[int, int]:
+    start = story_date.start.toordinal()
+    length = {"day": 1, "week": 7, "month": 31, "year": 366}[story_date.precision]
+    return start, start + length - 1
+
+
+def evolving(group: Sequence[Figure]) -> bool | None:
+    """True when the figure changed as reports came in, False when reports of one day differ, None when nothing tells.
+
+    Ages, distances, clock times and durations do not change as a story unfolds: their differences are never evolving.
+    """
+    if group[0].kind not in CHANGING_KINDS and not group[0].kind.startswith("money"):
+        return False
+    if any(f.changed for f in group):
+        return True
+    by_day: dict[date, list[Figure]] = {}
+    for figure in group:
+        if figure.published is not None:
+            by_day.setdefault(figure.published, []).append(figure)
+    if any(_differ(figures) for figures in by_day.values()):
+        return False
+    days = sorted(by_day)
+    if len(days) > 1 and any(not same_value(by_day[a][0], by_day[b][0]) for a, b in zip(days, days[1:])):
+        return True
+    return None
+
+
+def _differ(figures: Sequence[Figure]) -> bool:
+    """Whether two different reports of one day give values that do not agree."""
+    return any(not same_value(a, b) for a in figures for b in figures if a.sentence.article != b.sentence.article)
+
+
+def _as_dict(group: list[Figure], changing: bool | None) -> dict:
+    """A disagreement as a contract dict; an evolving one lists its values in publication order with each date."""
+    order = sorted(group, key=lambda f: (f.published or date.max, f.sentence.article, f.sentence.position, f.start)) \
+        if changing else sorted(group, key=lambda f: (f.sentence.article, f.sentence.position, f.start))
+    values, seen = [], set()
+    for figure in order:
+        key = (figure.sentence.article, round(figure.value, 6))
+        if key in seen:
             continue
-        gap = sentence.text[other.end:mention.start] if other.end <= mention.start else sentence.text[mention.end:other.start]
-        if len(gap) <= 3 and re.fullmatch(r"[\s,]*", gap):
-            return entity.name
-    return ""
+        seen.add(key)
+        values.append({
+            "value": figure.text,
+            "source": figure.sentence.article + 1,
+            "sentence": figure.sentence.text,
+            "published": figure.published.isoformat() if figure.published else None,
+        })
+    return {"about": _about(group), "evolving": changing, "values": values}
 
 
-def _context(text: str, mention: Mention) -> frozenset[str]:
-    """Stemmed content words within `CONTEXT_WINDOW` words either side of a figure."""
-    before = _WORD.findall(text[: mention.start])[-CONTEXT_WINDOW:]
-    after = _WORD.findall(text[mention.end:])[:CONTEXT_WINDOW]
-    return frozenset(_stem(w) for w in before + after if w.lower() not in _STOP and len(w) > 2)
-
-
-def _stem(word: str) -> str:
-    return _SUFFIX.sub("", word.lower().replace("’", "'")) or word.lower()
-
-
-def _join(groups: list[list[Figure]], first: Figure, second: Figure) -> None:
-    for group in groups:
-        if any(f is first or f is second for f in group):
-            group.extend(f for f in (first, second) if not any(f is g for g in group))
-            return
-    groups.append([first, second])
+def _about(group: list[Figure]) -> str:
+    """A short name for what the figures measure: "people killed", "German nationals", "age of Saman Kunan"."""
+    first = group[0]
+    if first.kind == "age":
+        return f"age of {first.subject}" if first.subject != "building" else "age of the building"
+    if first.kind == "date":
+        return f"date of: {first.sentence.text[:80]}"
+    event = next((f.event for f in group if f.event), "")
+    counted = next((f.counted for f in group if f.noun and f.noun != "people" and f.counted), "") or next(
+        (f.counted for f in group if f.counted and f.qualifier), "") or ("people" if event in PEOPLE_EVENTS else "")
+    event_name = _EVENT_NAMES.get(event, event)
+    if first.kind in {"clock", "duration"} and event in PEOPLE_EVENTS:
+        return f"period over which people were {event_name}"
+    if first.kind in {"clock", "duration"}:
+        return f"{_KIND_NAMES[first.kind]} {event_name}".strip()
+    if first.kind in {"percent", "points"}:
+        return " ".join(p for p in (event_name or "share", first.subject and f"of {first.subject}") if p)
+    if first.kind.startswith("money"):
+        return " ".join(p for p in ("money", event_name, first.subject and f"by {first.subject}") if p)
+    if first.kind == "length":
+        return "distance" + (f" from {first.place.split(':', 1)[1]}" if first.place.startswith("place:") else "")
+    return " ".join(p for p in (counted, event_name) if p) or first.kind
 
 
 def _date_disagreements(
@@ -245,36 +295,15 @@ def _date_disagreements(
         for sentence in claim.sentences:
             article = articles[sentence.article]
             days = {
-                (d, m.text) for m in sentence.mentions
+                (d, m.start, m.end) for m in sentence.mentions
                 if not _RELATIVE_DAY.search(m.text)
                 and (d := resolve(m, article.published or reference)) is not None and d.precision == "day"
             }
             if len(days) == 1:
-                (story_date, text), = days
-                dated.append(Figure(sentence, text, "date", story_date.start.toordinal(), frozenset(), frozenset()))
+                (story_date, start, end), = days
+                value = float(story_date.start.toordinal())
+                dated.append(Figure(sentence, start, end, "date", value, value, value,
+                                    published=article.published))
         if len({origins[f.sentence.article] for f in dated}) > 1 and len({f.value for f in dated}) > 1:
             groups.append(dated)
     return groups
-
-
-def _as_dict(group: list[Figure]) -> dict:
-    values = []
-    seen_sources: set[int] = set()
-    for figure in sorted(group, key=lambda f: (f.sentence.article, f.sentence.position)):
-        if figure.sentence.article in seen_sources:
-            continue
-        seen_sources.add(figure.sentence.article)
-        values.append({"value": figure.text, "source": figure.sentence.article + 1, "sentence": figure.sentence.text})
-    return {"about": _about(group), "values": values}
-
-
-def _about(group: list[Figure]) -> str:
-    """A short name for what the figures measure: the person for ages, else the context words all share."""
-    first = group[0]
-    if first.kind == "age":
-        return f"age of {first.subject}"
-    if first.kind == "date":
-        return f"date of: {first.sentence.text[:80]}"
-    shared = frozenset.intersection(*(f.context for f in group))
-    words = [w for w in _WORD.findall(first.sentence.text) if _stem(w) in shared]
-    return " ".join(dict.fromkeys(w.lower() for w in words)) or first.kind
