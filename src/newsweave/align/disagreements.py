@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ..entities import EntityIndex
 from ..models import Article, Mention, Sentence
 from ..options import FIGURE_CONTEXT_SIMILARITY
 from ..space import SentenceSpace
 from .claims import Claim
-from .timeline import resolve, reference_date
+from .timeline import reference_date, resolve
 
 CONTEXT_WINDOW = 6
 """Words either side of a figure that say what it measures."""
@@ -95,7 +96,7 @@ def find_disagreements(
 
 
 def sentence_figures(
-    sentence: Sentence, index: EntityIndex, reference, articles: Sequence[Article]
+    sentence: Sentence, index: EntityIndex, reference: date | None, articles: Sequence[Article]
 ) -> list[Figure]:
     """The figures of one sentence with what each measures."""
     article = articles[sentence.article]
@@ -145,7 +146,7 @@ def _agree_somewhere(first: Figure, second: Figure, figures: Sequence[Figure]) -
     )
 
 
-def _anchor(mention: Mention, reference) -> str:
+def _anchor(mention: Mention, reference: date | None) -> str:
     """The date a mention ties a figure to: resolved where possible, else its words ("the weekend")."""
     resolved = resolve(mention, reference)
     return resolved.label() if resolved is not None else " ".join(_WORD.findall(mention.text.lower()))
@@ -185,8 +186,8 @@ def _measure(sentence: Sentence, mention: Mention, index: EntityIndex) -> tuple[
         currency = re.sub(r"[\d.,\s]|(?i:about|more|than|nearly|around|some|over|at|least|k|m|mn|bn|b|tn|thousand|million|billion|trillion)", "", text)
         return f"money:{currency.lower() or '?'}", value, ""
     if mention.label == "QUANTITY":
-        unit = _WORD.findall(text)
-        return f"quantity:{unit[-1].lower() if unit else '?'}", value, ""
+        words = _WORD.findall(text)
+        return f"quantity:{words[-1].lower() if words else '?'}", value, ""
     return ("percent" if mention.label == "PERCENT" else "count"), value, ""
 
 
@@ -236,7 +237,7 @@ def _join(groups: list[list[Figure]], first: Figure, second: Figure) -> None:
 
 
 def _date_disagreements(
-    articles: Sequence[Article], claims: Sequence[Claim], origins: Sequence[int], reference
+    articles: Sequence[Article], claims: Sequence[Claim], origins: Sequence[int], reference: date | None
 ) -> list[list[Figure]]:
     """Claims whose sentences, from different origins, each give one day and not the same one."""
     groups = []
