@@ -167,7 +167,7 @@ def _parse(expression: str, reference: date) -> tuple[date, str] | None:
     data = parser.get_date_data(expression)
     if data is None or data.date_obj is None:
         return None
-    return data.date_obj.date(), data.period
+    return data.date_obj.date(), data.period or "day"  # dateparser sets a period with a date; "day" is its default
 
 
 @functools.lru_cache(maxsize=64)
