@@ -124,7 +124,9 @@ def verbless_fragments(sentences: Sequence[Sentence]) -> list[int]:
 
     suspects = [i for i, s in enumerate(sentences) if not s.broken and _needs_tagger(s.text)]
     docs = part_of_speech_tagger().pipe(sentences[i].text for i in suspects)
-    return [i for i, doc in zip(suspects, docs, strict=True) if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)]
+    return [
+        i for i, doc in zip(suspects, docs, strict=True) if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)
+    ]
 
 
 def mark_verbless_fragments(articles: Sequence[Article]) -> list[Article]:
