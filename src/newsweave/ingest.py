@@ -86,7 +86,8 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     # turns a year named in the article into a publication date of 1 January.
     extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                             date_extraction_params=set_date_params(extensive=False))
-    if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():  # None: no text
+    # Without as_dict, bare_extraction gives a Document, or None when it finds nothing.
+    if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():
         raise InputError("no article text could be extracted from this HTML page", where=article_id)
     return Article(
         id=article_id,
