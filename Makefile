@@ -6,7 +6,7 @@ EXAMPLE := examples/belarus-2020-09
 CHROMIUM ?= chromium
 # The browser the browser tests drive (Debian's package of the same name); installed by `make test` when missing.
 
-.PHONY: demo test install install-test test-system-packages bench clean
+.PHONY: demo test lint install install-test test-system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/newsweave brief $(EXAMPLE)/
 
-test: install-test test-system-packages
+test: install-test test-system-packages lint
 	$(BIN)/python -m pytest -q
+
+# The checks `make test` runs before the tests: ruff on the code, tests and benchmarks; mypy on src/ (pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # What the tests need that pip cannot install: Debian's chromium, with apt-get, when it is missing.
 test-system-packages:
@@ -41,4 +46,4 @@ bench: install-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -13,6 +13,8 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 WORD = re.compile(r"[A-Za-z0-9']+")
@@ -66,7 +68,9 @@ def sumy_ranked(documents: list, algorithm: str) -> list[str]:
     class RankAll(LexRankSummarizer if algorithm == "lexrank" else TextRankSummarizer):
         """sumy's summarizer, returning every sentence best first instead of the top few in document order."""
 
-        def _get_best_sentences(self, sentences, count, rating, *args, **kwargs):
+        def _get_best_sentences(  # the signature sumy calls
+            self, sentences: Sequence[Any], count: object, rating: Mapping[Any, float], *args: object, **kwargs: object
+        ) -> tuple[Any, ...]:
             return tuple(sorted(sentences, key=lambda s: -rating[s]))
 
     tokenizer = RegexTokenizer()

@@ -91,7 +91,7 @@ def run_baseline(articles: Sequence[Article]) -> dict[str, str]:
     labels = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=BASELINE_DISTANCE
     ).fit_predict(vectors)
-    return {a.id: str(label) for a, label in zip(articles, labels)}
+    return {a.id: str(label) for a, label in zip(articles, labels, strict=True)}
 
 
 def timed(function, argument, repeats: int):  # noqa: ANN001, ANN201

@@ -91,7 +91,7 @@ def minilm_similarities(texts: list[str]) -> np.ndarray:
 def score(ids: list[str], labels: np.ndarray, truth: dict[str, str]) -> tuple[float, float, float]:
     """B-cubed of a grouping of the kept reports; every left-out page is a story of its own."""
     predicted = {article_id: f"alone:{article_id}" for article_id in truth}
-    predicted.update({article_id: f"group:{label}" for article_id, label in zip(ids, labels)})
+    predicted.update({article_id: f"group:{label}" for article_id, label in zip(ids, labels, strict=True)})
     return b_cubed(predicted, truth)
 
 

@@ -12,8 +12,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -38,7 +40,7 @@ def reports(count: int) -> list[dict]:
     return out[:count]
 
 
-def timed(call, *args, **kwargs) -> tuple[float, int]:
+def timed(call: Callable[..., httpx.Response], *args: Any, **kwargs: Any) -> tuple[float, int]:
     start = time.perf_counter()
     status = call(*args, **kwargs).status_code
     return time.perf_counter() - start, status

@@ -17,6 +17,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -48,9 +49,9 @@ def prepare(dev: Path) -> list[Cluster]:
     """Run the pipeline's stages up to the features on every dev cluster (grammar checked for all)."""
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from newsweave.space import sentence_space
     from newsweave.analyze import mark_verbless_fragments
     from newsweave.pipeline import articles_from_documents, prepare_articles
+    from newsweave.space import sentence_space
     from newsweave.summarize import sentence_features
 
     stemmer = DefaultTokenizer(use_stemmer=True)
@@ -69,9 +70,9 @@ def _overlap(tokens: list[str], reference: list[str]) -> float:
     if not tokens:
         return 0.0
     unigrams = Counter(reference)
-    bigrams = Counter(zip(reference, reference[1:]))
+    bigrams = Counter(pairwise(reference))
     hit1 = sum(min(n, unigrams[t]) for t, n in Counter(tokens).items())
-    hit2 = sum(min(n, bigrams[b]) for b, n in Counter(zip(tokens, tokens[1:])).items())
+    hit2 = sum(min(n, bigrams[b]) for b, n in Counter(pairwise(tokens)).items())
     return 0.5 * hit1 / len(tokens) + 0.5 * hit2 / max(1, len(tokens) - 1)
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from servers import NEWSWEAVE_COMMAND
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ def seed_articles(seeds_dir: Path) -> list[dict]:
     paths = sorted(seeds_dir.glob("*.txt"))
     return [
         {"text": path.read_text(encoding="utf-8"), "source": name, "url": f"https://example.org/seed/{number}"}
-        for number, (path, name) in enumerate(zip(paths, SEED_SOURCES), start=1)
+        for number, (path, name) in enumerate(zip(paths, SEED_SOURCES, strict=True), start=1)
     ]
 
 

@@ -155,7 +155,7 @@ def _with_control_characters(text: str) -> str:
 
 
 def test_control_characters_in_reports_never_reach_the_html(seeds_dir, tmp_path):
-    for number, path in enumerate(sorted(seeds_dir.glob("*.txt"))):
+    for path in sorted(seeds_dir.glob("*.txt")):
         # after the first 4 KB, where a NUL does not make the file look binary
         (tmp_path / path.name).write_text(" " * 4100 + _with_control_characters(path.read_text(encoding="utf-8")))
     out = tmp_path / "brief.html"

@@ -9,8 +9,8 @@ import subprocess
 import time
 
 import pytest
-
 from corpus_files import write_jsonl
+
 from newsweave.cli import main
 from newsweave.ingest import read_reports
 from newsweave.service._schemas import StoryOut

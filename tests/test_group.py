@@ -37,7 +37,7 @@ def _b_cubed_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
 def test_dev_slice_is_grouped_into_its_clusters(dev_clusters):
     reports, truth = _stream(dev_clusters)
     story_ids = StoryGrouper().assign(reports)
-    predicted = dict(zip([r.id for r in reports], story_ids))
+    predicted = dict(zip([r.id for r in reports], story_ids, strict=True))
     assert _b_cubed_f1(predicted, truth) >= 0.8
     assert len(set(story_ids)) < len(reports)
 

@@ -8,10 +8,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from servers import as_if_public, free_port, http_server, inner_server, redirecting_handler
 
 from newsweave import FetchError, InputError
 from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, public_address, read_reports
-from servers import as_if_public, free_port, http_server, inner_server, redirecting_handler
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -29,7 +29,7 @@ class _NewsSite(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         routes = {
             "/belarus/macron.html": (200, "text/html; charset=utf-8", RFERL_PAGE.read_bytes()),
-            "/report.txt": (200, "text/plain; charset=utf-8", "Police said 12 people were hurt on Monday.".encode()),
+            "/report.txt": (200, "text/plain; charset=utf-8", b"Police said 12 people were hurt on Monday."),
             "/huge.html": (200, "text/html", b"<p>" + b"x" * (MAX_PAGE_BYTES + 10) + b"</p>"),
             "/photo.jpg": (200, "image/jpeg", b"\xff\xd8\xff\xe0" + bytes(2000)),
             "/legacy.html": (200, "text/html; charset=windows-1252", LEGACY_PAGE.encode("cp1252")),

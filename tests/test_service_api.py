@@ -13,11 +13,19 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from servers import (
+    SEED_SOURCES,
+    as_if_public,
+    http_server,
+    inner_server,
+    redirecting_handler,
+    running_service,
+    seed_articles,
+)
 
 from newsweave import nlp
 from newsweave.ingest import public_address
 from newsweave.service import create_app
-from servers import SEED_SOURCES, as_if_public, http_server, inner_server, redirecting_handler, running_service, seed_articles
 
 TOKEN = "s3cret-token"
 

@@ -8,11 +8,11 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-
 from corpus_files import html_page, rss, write_jsonl, write_warc
+from servers import http_server
+
 from newsweave.ingest import read_reports
 from newsweave.sources import read_sources
-from servers import http_server
 
 
 @pytest.fixture(scope="module")

@@ -123,7 +123,7 @@ def test_concurrent_writers_lose_nothing(tmp_path, dev_clusters):
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=write, args=(s, part)) for s, part in zip((shared, other_process_like), halves)]
+    threads = [threading.Thread(target=write, args=(s, part)) for s, part in zip((shared, other_process_like), halves, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -81,8 +81,8 @@ def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
 
 
 def test_summary_does_not_repeat_itself(seed_summary):
-    from newsweave.space import sentence_space
     from newsweave.pipeline import prepare_articles
+    from newsweave.space import sentence_space
 
     texts = [s["text"] for s in seed_summary.summary]
     assert len(set(texts)) == len(texts)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from servers import SEED_SOURCES, http_server, running_service, seed_articles
 
 from newsweave.headline import with_insertions

@@ -5,7 +5,13 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from ._errors import (
-    FetchError, InputError, NewsweaveError, NotEnoughSourcesError, NotFoundError, SetupError, StoreError,
+    FetchError,
+    InputError,
+    NewsweaveError,
+    NotEnoughSourcesError,
+    NotFoundError,
+    SetupError,
+    StoreError,
 )
 from .models import Article, Brief, Sentence, Story
 from .options import Options

@@ -48,7 +48,7 @@ def split_sentences(articles: Sequence[Article]) -> list[Article]:
 
     docs = sentence_splitter().pipe(article.text for article in articles)
     split = []
-    for number, (article, doc) in enumerate(zip(articles, docs)):
+    for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         texts = [t for t in _sentence_texts(doc) if not is_furniture(t)]
         sentences = [Sentence(text=t, article=number, position=i, broken=is_broken(t)) for i, t in enumerate(texts)]
         split.append(replace(article, sentences=sentences))
@@ -124,7 +124,9 @@ def verbless_fragments(sentences: Sequence[Sentence]) -> list[int]:
 
     suspects = [i for i, s in enumerate(sentences) if not s.broken and _needs_tagger(s.text)]
     docs = part_of_speech_tagger().pipe(sentences[i].text for i in suspects)
-    return [i for i, doc in zip(suspects, docs) if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)]
+    return [
+        i for i, doc in zip(suspects, docs, strict=True) if not any(token.tag_ in _FINITE_VERB_TAGS for token in doc)
+    ]
 
 
 def mark_verbless_fragments(articles: Sequence[Article]) -> list[Article]:

@@ -162,7 +162,7 @@ def _with_mentions(articles: Sequence[Article], added: Sequence[Sequence[Mention
     sentences = [s for a in articles for s in a.sentences]
     return with_sentences(articles, [
         replace(s, mentions=tuple(sorted((*s.mentions, *more), key=lambda m: m.start))) if more else s
-        for s, more in zip(sentences, added)
+        for s, more in zip(sentences, added, strict=True)
     ])
 
 

@@ -231,8 +231,9 @@ class StoryGrouper:
             day - first).days <= self.max_span_days
 
     def _is_stale(self, story: _OpenStory) -> bool:
-        by_date = self.stream_date and story.last and self._past(self.stream_date, story.first, story.last)
-        by_arrival = (self.stream_arrival and story.last_arrival
+        by_date = (self.stream_date and story.first and story.last
+                   and self._past(self.stream_date, story.first, story.last))
+        by_arrival = (self.stream_arrival and story.first_arrival and story.last_arrival
                       and self._past(self.stream_arrival, story.first_arrival, story.last_arrival))
         return bool(by_date or by_arrival)
 

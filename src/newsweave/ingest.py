@@ -80,14 +80,14 @@ def article_from_document(document: Any, *, fallback_id: str) -> Article:
 def article_from_html(html: str | bytes, *, article_id: str, url: str | None = None) -> Article:
     """Extract the main text, title, date and site name of an HTML page with trafilatura."""
     import trafilatura
-
-    from trafilatura.settings import set_date_params
+    from trafilatura.settings import Document, set_date_params
 
     # Dates only from the page's markup (meta tags, <time>, the URL): searching the text for them
     # turns a year named in the article into a publication date of 1 January.
     extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                             date_extraction_params=set_date_params(extensive=False))
-    if extracted is None or not (extracted.text or "").strip():
+    # Without as_dict, bare_extraction gives a Document, or None when it finds nothing.
+    if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():
         raise InputError("no article text could be extracted from this HTML page", where=article_id)
     return Article(
         id=article_id,
@@ -176,7 +176,7 @@ def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, wher
     except OSError as error:
         raise FetchError(f"the host name of {url} cannot be resolved ({error.strerror or error}); check the address",
                          where=where) from error
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not allowed_address(address):
             raise FetchError(_refused_address(url, address, where=where), where=where)
@@ -244,14 +244,14 @@ def _decode(data: bytes, *, where: str, declared: str | None) -> str:
             return text
     if b"\x00" in data[:4096]:
         raise InputError("this is a binary file, not a report; give text or HTML files", where=where)
-    for codec in ("utf-8", _usable_declaration(declared), _usable_declaration(_declared_charset(data))):
-        text = _decoded(data, codec)
-        if text is not None:
-            return text
-    codec = _guessed_charset(data)
-    if codec is None:
+    for candidate in ("utf-8", _usable_declaration(declared), _usable_declaration(_declared_charset(data))):
+        decoded = _decoded(data, candidate)
+        if decoded is not None:
+            return decoded
+    guessed = _guessed_charset(data)
+    if guessed is None:
         raise InputError("the text encoding could not be recognised; save the file as UTF-8", where=where)
-    return data.decode(codec)
+    return data.decode(guessed)
 
 
 def charset_of(content_type: str) -> str | None:

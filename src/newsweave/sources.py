@@ -17,7 +17,13 @@ from typing import Any
 
 from ._errors import InputError
 from .ingest import (
-    FETCH_TIMEOUT_SECONDS, MAX_PAGE_BYTES, article_from_document, article_from_html, charset_of, decode_text, fetch_bytes,
+    FETCH_TIMEOUT_SECONDS,
+    MAX_PAGE_BYTES,
+    article_from_document,
+    article_from_html,
+    charset_of,
+    decode_text,
+    fetch_bytes,
 )
 from .models import Article
 
@@ -127,7 +133,7 @@ def read_warc(path: Path) -> Iterator[SourceItem]:
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
             where = f"{path} after byte {offset}"
             yield SourceItem(where, problem=f"{_TRUNCATED} ({_first_line(error)})")
-        except Exception as error:  # zlib.error and others warcio lets through on cut-off gzip members
+        except Exception as error:  # noqa: BLE001 - zlib.error and others warcio lets through on cut-off gzip members
             yield SourceItem(f"{path} after byte {offset}", problem=f"{_TRUNCATED} ({_first_line(error)})")
 
 

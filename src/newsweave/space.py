@@ -105,7 +105,7 @@ def supporting_articles(space: SentenceSpace, index: int, *, threshold: float = 
     row = space.similarity.getrow(index)
     own_article = space.sentences[index].article
     best: dict[int, tuple[float, int]] = {}
-    for other, value in zip(row.indices, row.data):
+    for other, value in zip(row.indices, row.data, strict=True):
         article = space.sentences[other].article
         if article == own_article or value < threshold:
             continue

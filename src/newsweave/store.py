@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -258,10 +258,10 @@ class Store:
 
     def _add(self, articles: Sequence[Article]) -> list[AddResult]:
         results: list[AddResult | None] = []
-        to_group: list[tuple[int, Article, str, str, np.ndarray]] = []
+        to_group: list[tuple[int, Article, str, str, str]] = []
         batch_hashes: dict[str, str] = {}
         batch_urls: dict[str, str] = {}
-        seen = datetime.now(timezone.utc).date()
+        seen = datetime.now(UTC).date()
         for article in articles:
             known = self._known(article, batch_urls)
             if known is not None:
@@ -301,15 +301,16 @@ class Store:
             origins.append((slot, article, article_id, text, fingerprint, signature))
         reports = [GroupInput(a_id, _group_text(article, text), article.published, seen) for _, article, a_id, text, _, _ in origins]
         story_ids = self._grouper.assign(reports)
-        for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids):
+        for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids, strict=True):
             self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, minhash=signature)
             self._touch_story(story_id, article, text, seen)
             results[slot] = AddResult(article_id, story_id)
         for slot, article, article_id, text, fingerprint, origin in copies:  # after their origins, which may be in this batch
-            story_id = self._story_of(origin)
-            self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, duplicate_of=origin)
-            self._touch_story(story_id, article, text, seen)
-            results[slot] = AddResult(article_id, story_id, duplicate_of=origin)
+            origin_story = self._story_of(origin)
+            assert origin_story is not None, "the near-duplicate index holds grouped reports only"
+            self._insert(article, article_id, text, fingerprint, seen, story_id=origin_story, duplicate_of=origin)
+            self._touch_story(origin_story, article, text, seen)
+            results[slot] = AddResult(article_id, origin_story, duplicate_of=origin)
         for _, members in self._grouper.pop_closed():
             self._duplicates.remove(members)
 

@@ -98,17 +98,19 @@ def speaker_of(
     leading = (spans[number - 1][1] if number else 0, spans[number][0])
     for start, end in (trailing, leading):
         segment = " " * start + text[start:end] + " " * (len(text) - end)
-        if _SPEECH_VERB.search(segment):
-            return _attribute(sentence, segment, index, recent)
+        if verb := _SPEECH_VERB.search(segment):
+            return _attribute(sentence, segment, verb, index, recent)
     outside = _blank(text, spans)
-    if not _SPEECH_VERB.search(outside):
-        return recent[0] if recent and not outside.strip(" .,;:—-") else None
-    return _attribute(sentence, outside, index, recent)
-
-
-def _attribute(sentence: Sentence, outside: str, index: EntityIndex, recent: list[Entity]) -> Entity | None:
-    """The speaker of the speech verb in `outside` (the sentence with everything else blanked)."""
     verb = _SPEECH_VERB.search(outside)
+    if verb is None:
+        return recent[0] if recent and not outside.strip(" .,;:—-") else None
+    return _attribute(sentence, outside, verb, index, recent)
+
+
+def _attribute(
+    sentence: Sentence, outside: str, verb: re.Match[str], index: EntityIndex, recent: list[Entity]
+) -> Entity | None:
+    """The speaker of speech verb `verb` in `outside` (the sentence with everything else blanked)."""
     role = _ROLE_BEFORE_VERB.search(outside[: verb.start()])
     if role:
         entity = _role_entity(role[1], index)

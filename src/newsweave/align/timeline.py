@@ -21,10 +21,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..models import Article, Mention, Sentence
 from ..options import SAME_EVENT_SIMILARITY
 from ..space import SentenceSpace
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 UNDATED_REPORT_GAP = timedelta(days=7)
 """An undated report is taken to be of the story's latest publication date unless it names a full date
@@ -306,11 +310,11 @@ def _parse(expression: str, reference: date) -> tuple[date, str] | None:
     data = parser.get_date_data(expression)
     if data is None or data.date_obj is None:
         return None
-    return data.date_obj.date(), data.period
+    return data.date_obj.date(), data.period or "day"  # dateparser sets a period with a date; "day" is its default
 
 
 @functools.lru_cache(maxsize=64)
-def _parser(reference: date):
+def _parser(reference: date) -> DateDataParser:
     from dateparser.date import DateDataParser
 
     return DateDataParser(languages=["en"], settings={
@@ -363,4 +367,4 @@ def _representative(group: list[Sentence], space: SentenceSpace) -> Sentence:
     if len(group) == 1 or any(r is None for r in rows):
         return group[0]
     similarity = space.similarity[rows][:, rows].toarray().sum(axis=1)
-    return max(zip(similarity, group), key=lambda pair: (round(float(pair[0]), 6), -len(pair[1].text)))[1]
+    return max(zip(similarity, group, strict=True), key=lambda pair: (round(float(pair[0]), 6), -len(pair[1].text)))[1]

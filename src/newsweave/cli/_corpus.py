@@ -150,7 +150,7 @@ def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_B
 
     def flush() -> None:
         story_ids = grouper.assign([GroupInput(a.id, _group_text(a, text), a.published) for a, text in pending])
-        for (article, _), story_id in zip(pending, story_ids):
+        for (article, _), story_id in zip(pending, story_ids, strict=True):
             assigned[article.id] = (story_id, None, None)
         for copy_id, origin in copies:
             assigned[copy_id] = (assigned[origin][0], origin, None)
@@ -167,8 +167,8 @@ def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_B
             continue
         fingerprint = text_fingerprint(text)
         origin = fingerprints.get(fingerprint)
-        signature = duplicates.signature(text) if origin is None else None
         if origin is None:
+            signature = duplicates.signature(text)
             origin = duplicates.origin_of(signature)
         if origin is not None:
             if origin in assigned:
@@ -238,8 +238,8 @@ def run_stories(args: argparse.Namespace) -> int:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 

@@ -19,7 +19,15 @@ from ..models import Article
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import articles_from_documents, make_brief
 from ._schemas import (
-    ArticleError, ArticleIn, ArticlesCreated, Brief, BriefRequest, ErrorOut, StoriesPage, StoredArticle, StoryOut,
+    ArticleError,
+    ArticleIn,
+    ArticlesCreated,
+    Brief,
+    BriefRequest,
+    ErrorOut,
+    StoredArticle,
+    StoriesPage,
+    StoryOut,
     describe_validation,
 )
 from ._state import State
@@ -71,7 +79,7 @@ async def post_articles(request: Request, state: State) -> JSONResponse:
     stored = [
         StoredArticle(index=index, id=r.article_id if r.added else (r.duplicate_of or r.article_id), story=r.story_id,
                       stored=r.added, duplicate_of=r.duplicate_of, dropped_reason=r.dropped_reason)
-        for (index, _), r in zip(articles, results)
+        for (index, _), r in zip(articles, results, strict=True)
     ]
     if not stored:
         message = errors[0].error if single else f"none of the {len(items)} articles could be stored"
