@@ -138,8 +138,8 @@ def test_sentences_that_cannot_stand_alone_are_recognised():
 
 
 def test_a_sentence_that_needs_its_context_comes_right_after_the_sentence_before_it(dev_clusters, seeds_dir):
-    from newsweave.space import sentence_space
     from newsweave.pipeline import prepare_articles
+    from newsweave.space import sentence_space
     from newsweave.summarize import needs_context, summarize
 
     stories = [articles_from_documents(c["documents"]) for c in dev_clusters] + [read_reports([str(seeds_dir)])]
@@ -147,7 +147,7 @@ def test_a_sentence_that_needs_its_context_comes_right_after_the_sentence_before
     for articles in stories:
         articles = prepare_articles(articles, min_sources=1)
         chosen = summarize(articles, sentence_space(articles, stem=True), options=Options(max_words=260))
-        for before, item in zip([None, *chosen], chosen):
+        for before, item in zip([None, *chosen[:-1]], chosen, strict=True):
             if needs_context(item.sentence.text):
                 assert before is not None and before.sentence.article == item.sentence.article
                 assert before.sentence.position == item.sentence.position - 1

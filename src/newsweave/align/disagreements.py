@@ -14,6 +14,7 @@ disagreements too.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -23,7 +24,7 @@ from ..models import Article
 from ..space import SentenceSpace
 from .claims import Claim
 from .figures import PEOPLE_EVENTS, PERSON_NOUNS, Figure, event_priority, sentence_figures
-from .timeline import StoryDate, resolve, reference_date
+from .timeline import StoryDate, reference_date, resolve
 
 _EVENT_NAMES = {
     "killed": "killed", "injured": "injured", "critical": "in critical care", "missing": "missing",
@@ -64,11 +65,14 @@ def find_disagreements(
     rows: dict[int, dict[int, float]] = {}
 
     def similarity(first: Figure, second: Figure) -> float:
-        row = space.row_of(first.sentence)
+        row, other = space.row_of(first.sentence), space.row_of(second.sentence)
+        if row is None or other is None:
+            return 0.0
         if row not in rows:  # one sparse row read per sentence, not one matrix lookup per pair
             start, end = space.similarity.indptr[row], space.similarity.indptr[row + 1]
-            rows[row] = dict(zip(space.similarity.indices[start:end].tolist(), space.similarity.data[start:end].tolist()))
-        return rows[row].get(space.row_of(second.sentence), 0.0)
+            rows[row] = dict(zip(space.similarity.indices[start:end].tolist(), space.similarity.data[start:end].tolist(),
+                                strict=True))
+        return rows[row].get(other, 0.0)
 
     for bucket in buckets.values():
         groups += _bucket_groups(bucket, origins, similarity)
@@ -232,7 +236,7 @@ def evolving(group: Sequence[Figure]) -> bool | None:
     if any(_differ(figures) for figures in by_day.values()):
         return False
     days = sorted(by_day)
-    if len(days) > 1 and any(not same_value(by_day[a][0], by_day[b][0]) for a, b in zip(days, days[1:])):
+    if len(days) > 1 and any(not same_value(by_day[a][0], by_day[b][0]) for a, b in itertools.pairwise(days)):
         return True
     return None
 
@@ -286,7 +290,7 @@ def _about(group: list[Figure]) -> str:
 
 
 def _date_disagreements(
-    articles: Sequence[Article], claims: Sequence[Claim], origins: Sequence[int], reference
+    articles: Sequence[Article], claims: Sequence[Claim], origins: Sequence[int], reference: date | None
 ) -> list[list[Figure]]:
     """Claims whose sentences, from different origins, each give one day and not the same one."""
     groups = []

@@ -184,7 +184,7 @@ _PERIOD_PREPOSITION = re.compile(r"\b(?:over|during|since|between|from|until|thr
 # General English: event words and the measure they name. Priority 2 marks the nouns that name a measure
 # outright ("death toll", "turnout"), which beat a verb further away.
 _EVENTS: dict[str, tuple[str, int]] = {}
-for _class, _priority, _words in (
+for _class, _priority, _vocabulary in (
     ("killed", 1, "kill killed kills killing dead death deaths died die dies dying fatalities fatality fatal perished "
                   "martyred bodies lives"),
     ("killed", 2, "toll"),
@@ -211,7 +211,7 @@ for _class, _priority, _words in (
     ("magnitude", 2, "magnitude quake earthquake tremor"),
     ("population", 2, "population inhabitants residents"),
 ):
-    for _word in _words.split():
+    for _word in _vocabulary.split():
         _EVENTS[_word] = (_class, _priority)
 
 _UNCOUNTED_KINDS = frozenset({"clock", "duration", "age", "percent", "points"})
@@ -424,7 +424,7 @@ def _is_identifier(before: str) -> bool:
     if _NAME_WORDS.search(before):
         return True
     capitalised = _CAPITALISED_BEFORE.search(before)
-    return bool(capitalised) and capitalised[1] not in _SENTENCE_WORDS
+    return capitalised is not None and capitalised[1] not in _SENTENCE_WORDS
 
 
 def parse_number(text: str) -> tuple[float, float, float] | None:
@@ -534,7 +534,9 @@ def _clock(sentence: Sentence, start: int, end: int, clock: re.Match) -> Figure:
 def _age(sentence: Sentence, start: int, end: int, index: EntityIndex) -> Figure | None:
     """An age: "the 27-year-old Abaaoud" belongs to the person beside it, "the 850-year-old cathedral" to a building."""
     match = _AGE.match(sentence.text, start)
-    parsed = parse_number(match[1]) if match else None
+    if match is None:
+        return None
+    parsed = parse_number(match[1])
     if parsed is None:
         return None
     value, _, unit = parsed
@@ -596,8 +598,8 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
     the words as written: "German nationals")."""
     text = sentence.text
     after = text[figure.end:figure.end + 80]
-    phrase_end = figure.end + (_PHRASE_END.search(after).start() if _PHRASE_END.search(after) else len(after))
-    modifiers_end = figure.end + (_FUNCTION_WORD.search(after).start() if _FUNCTION_WORD.search(after) else len(after))
+    phrase_end = figure.end + _start_or_length(_PHRASE_END.search(after), after)
+    modifiers_end = figure.end + _start_or_length(_FUNCTION_WORD.search(after), after)
     qualifier = _qualifier(sentence, figure.end, min(phrase_end, modifiers_end), index)
     part = _PART_OF.match(after)
     if part:  # "35 of the dead were foreigners", "40 of the victims were foreign nationals"
@@ -609,8 +611,8 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
     qualified = _WERE_QUALIFIED.match(after)
     if qualified and (_qualifier(sentence, figure.end, figure.end + qualified.end(), index)):
         start = figure.end + qualified.start(1)
-        written = " ".join(_WORD.findall(qualified[1])[:2])
-        return "people", _qualifier(sentence, start, start + len(qualified[1]), index), "", written
+        as_written = " ".join(_WORD.findall(qualified[1])[:2])
+        return "people", _qualifier(sentence, start, start + len(qualified[1]), index), "", as_written
     nouns, written = [], []
     for word in _WORD.findall(text[figure.end:phrase_end]):
         lower = word.lower()
@@ -625,9 +627,12 @@ def _counted_noun(sentence: Sentence, figure: Figure, index: EntityIndex) -> tup
         if len(nouns) == NOUN_WORDS or lower in _PEOPLE or not word[0].isupper() and lower.endswith("s"):
             break  # a plural closes the noun phrase ("flats thought to be home", "people remain")
     noun = _noun_class(nouns[-1]) if nouns else ""
-    nationality = _NATIONALITY_AFTER.match(text, phrase_start := figure.end + len(_WORD_SPAN.match(after)[0]))
-    if not qualifier and nationality:  # "42 passengers were of Spanish nationality"
-        qualifier = _qualifier(sentence, phrase_start, phrase_start + nationality.end() - nationality.start() + 25, index)
+    word_span = _WORD_SPAN.match(after)
+    phrase_start = figure.end + (len(word_span[0]) if word_span else 0)
+    nationality_after = _NATIONALITY_AFTER.match(text, phrase_start)
+    if not qualifier and nationality_after:  # "42 passengers were of Spanish nationality"
+        span = nationality_after.end() - nationality_after.start()
+        qualifier = _qualifier(sentence, phrase_start, phrase_start + span + 25, index)
     if not noun and re.match(r"^\s*(?:on board|aboard)\b", after, re.IGNORECASE):
         noun = "people"
     if not noun and qualifier:
@@ -743,7 +748,7 @@ def _nearest_entity(sentence: Sentence, figure: Figure, index: EntityIndex, clau
 
 def _event_anchors(sentence: Sentence, reference: date | None) -> list[tuple[StoryDate | str, tuple[int, int]]]:
     """The dates a sentence ties its events to, with their spans; dates of a report ("said on Monday") are left out."""
-    anchors = []
+    anchors: list[tuple[StoryDate | str, tuple[int, int]]] = []
     text = sentence.text
     for mention in sentence.mentions:
         if mention.label != "DATE" or _DURATION.search(mention.text) and not _CALENDAR_WORD.search(mention.text):
@@ -783,6 +788,11 @@ def _break_positions(text: str, breaks: re.Pattern) -> tuple[list[int], list[int
     """Where `breaks` matches in a sentence: the starts and the ends, each ascending (a few figures share them)."""
     matches = list(breaks.finditer(text))
     return [m.start() for m in matches], [m.end() for m in matches]
+
+
+def _start_or_length(match: re.Match | None, text: str) -> int:
+    """Where a search matched in `text`, or its length when it did not."""
+    return match.start() if match else len(text)
 
 
 def _words(text: str, start: int, end: int) -> list[str]:

@@ -154,7 +154,8 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
     """
     text = sentence.text
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    main, passing = [], []
+    main: list[StoryDate] = []
+    passing: list[StoryDate] = []
     for mention in sentence.mentions:
         if mention.label != "DATE":
             continue
@@ -173,7 +174,8 @@ def event_date(sentence: Sentence, *, published: date | None, anchor: date | Non
         story_date = resolve(mention, published if relative else anchor, in_quote=in_quote, future=future)
         if story_date is not None and story_date.precision in TIMELINE_PRECISIONS:
             (main if role == "main" else passing).append(story_date)
-    return (main or passing or [None])[0]
+    found = main or passing
+    return found[0] if found else None
 
 
 def mention_role(text: str, mention: Mention) -> str | None:
@@ -204,10 +206,8 @@ def mention_role(text: str, mention: Mention) -> str | None:
 
 def _last_break(before: str) -> re.Match | None:
     """The clause break ("," "which" ...) that opens the clause `before` ends in; None when it opens the sentence."""
-    last = None
-    for last in _CLAUSE_BREAK.finditer(before):
-        pass
-    return last
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    return breaks[-1] if breaks else None
 
 
 def _clause_before(text: str, end: int) -> str:
@@ -277,7 +277,8 @@ def resolve(mention: Mention, reference: date | None, *, in_quote: bool = False,
     if (relative and in_quote) or (reference is None and not explicit_year):
         return None
     weekday = _WEEKDAY.search(text)
-    if weekday and not explicit_year and not _MONTH_NAME.search(text) and not _SHIFTED.search(text):
+    if weekday and reference is not None and not explicit_year and not _MONTH_NAME.search(text) \
+            and not _SHIFTED.search(text):
         return StoryDate(_weekday_near(_WEEKDAYS.index(weekday.group(1).lower()), reference, ahead=bool(future)), "day")
     expression = _DROPPED_WORDS.sub("", text).strip(" ,.")
     parsed = _parse(expression, reference or date(2000, 1, 1))
