@@ -10,6 +10,7 @@ surname stay apart. `docs/analysis.md` describes the rules and where they fail.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -23,19 +24,23 @@ from unidecode import unidecode
 
 from .models import Article, Mention, Sentence, with_sentences
 
+VEHICLES = ("flight", "model")
+"""First words of the keys of flights and vehicle models, which are named by their numbers."""
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 """NER labels that name a referent; NORP ("Russian") and figures stay mentions only."""
 BRIEF_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
-"""Entity types shown in the Brief: people, organisations, places and events."""
+"""Entity types shown in the Brief: people, organisations, places and events, and products with a number in
+their name (flights and models: "Flight ET302", "Boeing 737-8 MAX")."""
 SAME_TOKEN_SIMILARITY = 85.0
 """rapidfuzz ratio (0-100) from which two name tokens are spelling variants of one another."""
 MISSED_NAME_SIMILARITY = 90.0
 """A capitalised token NER did not tag joins a known surname from this ratio on (typos like "Lukashenk0o")."""
 MIN_FUZZY_TOKEN = 4
 """Shorter tokens must match exactly: fuzzy ratios of short strings say little."""
-SAME_JOINED_SIMILARITY = 90.0
+SAME_JOINED_SIMILARITY = SAME_TOKEN_SIMILARITY
 """rapidfuzz ratio from which two names cut into different numbers of words are one name written together or
-apart ("Abdel-Hamid Abu Oud" / "Abdelhamid Abaaoud", "Tewolde Gebre-Mariam" / "Tewolde Gebremariam")."""
+apart, as alike as two spellings of one word ("Ahmed Nur Mohammod Nur" / "Ahmednur Mohammed"); 90 merged the
+same pairs of the Multi-News dev set and one labelled group less."""
 NER_BATCH_SIZE = 256
 LABEL_PREFERENCE = ("PERSON", "GPE", "ORG", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
 
@@ -92,6 +97,12 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]{3,}")
 _ALIAS_LINK = re.compile(r"\s*[,(]\s*(?:also known as|a\.k\.a\.?|aka|better known as)\s+(?:the\s+)?", re.IGNORECASE)
 _OR_LINK = re.compile(r",\s+or\s+(?:the\s+)?")
 _AFTER_OR_ALIAS = re.compile(r"\s*(?:[,)]|as\b)")
+_FLIGHT = re.compile(r"\b[Ff]light\s+(?:[A-Z]{2,3}\s?|[A-Z0-9]{2}\s)?(\d{1,4})\b|\b[A-Z]{2,3}(\d{1,4})\s+[Ff]light\b")
+_WORD_BEFORE = re.compile(r"([A-Z][\w&'’.]*)\s+$")
+MAX_AIRLINE_WORDS = 3
+"""Capitalised words before "Flight" that the story names as an organisation are the airline's name."""
+_MODEL = re.compile(r"(?:\b[A-Z][a-z]+\s+)?\b(?P<number>[A-Z]{0,2}\d{3,4}(?:-\d{1,2})?)(?:\s?(?:MAX|Max)\b)?(?:\s\d{1,2}\b)?")
+_ARTICLE_START = re.compile(r"^(?:The|A|An)\s+")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&.]{1,7})\)(?!\s*[-–—])")
 _ROLE_WORDS = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3})$")
 _STATE_FORMS = r"(?:Republic|Kingdom|Sultanate|Emirate|Principality|Grand Duchy|Commonwealth|State) of"
@@ -131,12 +142,16 @@ class EntityIndex:
 
     def to_brief(self) -> list[dict]:
         """Entities of the Brief types as contract dicts, most widely reported first (sources 1-based)."""
-        shown = [e for e in self.entities if e.label in BRIEF_LABELS]
+        shown = [e for e in self.entities if e.label in BRIEF_LABELS or (e.label == "PRODUCT" and _has_digit(e.name))]
         shown.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
         return [
             {"name": e.name, "type": e.label, "variants": e.variants, "sources": [a + 1 for a in e.articles]}
             for e in shown
         ]
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def analyze_entities(articles: Sequence[Article]) -> tuple[list[Article], EntityIndex]:
@@ -320,9 +335,11 @@ def same_name(
     if len(shorter) > len(longer):
         longer, shorter = shorter, longer
     pairs = _pair_words(longer, shorter)
-    if None in pairs:
+    matched = [i for i in pairs if i is not None]
+    if len(matched) < len(pairs):
         return same_joined(longer, shorter)
-    ordered = [i for i, token in zip(pairs, shorter) if longer[i] not in NAMED_AFTER_WORDS and token not in NAMED_AFTER_WORDS]
+    ordered = [i for i, token in zip(matched, shorter, strict=True)
+               if longer[i] not in NAMED_AFTER_WORDS and token not in NAMED_AFTER_WORDS]
     if ordered != sorted(ordered):
         return False
     left = [i for i in range(len(longer)) if i not in pairs]
@@ -375,30 +392,78 @@ class _Form:
     def is_person(self) -> bool:
         """Whether NER calls this form a person at least as often as anything else, and it neither ends with a word
         naming a place or organisation ("Hamid Karzai International Airport") nor starts with Saint ("St Denis")."""
-        if self.key[-1] in NAMED_AFTER_WORDS or (len(self.key) > 1 and self.key[0] in SAINTS.values()):
+        if self.key[-1] in NAMED_AFTER_WORDS or (len(self.key) > 1 and self.key[0] in (*SAINTS.values(), *VEHICLES)):
             return False
         return self.labels["PERSON"] > 0 and self.labels["PERSON"] >= max(self.labels.values())
 
     def is_acronym(self) -> bool:
-        """Whether the form is written in capitals, as initials are ("MBS", "IRGC")."""
-        return all(w.replace(".", "").isupper() for w in self.written)
+        """Whether the form may be initials: written in capitals somewhere ("MBS", "U.S."), or of 4+ letters as
+        British outlets write them ("Nato", "Amsa"); not "La" for Los Angeles."""
+        return len(self.key[0]) >= 4 or any(w.replace(".", "").isupper() for w in self.written)
 
 
 def _collect_forms(articles: Sequence[Article]) -> dict[tuple[str, ...], _Form]:
     forms: dict[tuple[str, ...], _Form] = {}
+    airlines = _organisation_words(articles)
     for article in articles:
         for sentence in article.sentences:
             for mention in sentence.mentions:
                 if mention.label not in NAME_LABELS:
                     continue
-                key = name_key(mention.text)
-                if not key or not any(c.isalpha() for c in key[-1]):
+                key = _mention_key(sentence.text, mention, airlines)
+                if not key or not (key[0] in VEHICLES or any(c.isalpha() for c in key[-1])):
                     continue
                 form = forms.setdefault(key, _Form(key))
-                form.written.append(_written_form(sentence.text, mention))
+                form.written.append(_written_form(sentence.text, mention, airlines=airlines))
                 form.labels[mention.label] += 1
                 form.places.append((sentence.article, sentence.position, mention.start))
     return forms
+
+
+def _mention_key(text: str, mention: Mention, airlines: frozenset[str]) -> tuple[str, ...]:
+    """The key of a mention: a flight's or a model's (`_vehicle`), else the `name_key` of its text."""
+    vehicle = _vehicle(text, mention, airlines)
+    return vehicle[1] if vehicle else name_key(mention.text)
+
+
+def _vehicle(text: str, mention: Mention, airlines: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
+    """The flight or vehicle model a mention is part of, as written and as a key: a flight by its number
+    ("Ethiopian Airlines Flight 302", "Flight ET 302", "GWI9525 flight": `flight 302`), a model by its designation
+    ("Boeing 737-8 MAX", "Boeing 737 Max 8": `model 737 8 max`; "Airbus A320", "A320": `model 320`). NER splits
+    these names (ORG "Boeing", PRODUCT "737-8", ORG "MAX"); the maker before the designation keeps its own mention.
+    A flight's written name starts with the airline's words before it (`airlines`: words of the story's
+    organisation names)."""
+    for match in _FLIGHT.finditer(text):
+        start = _airline_start(text, match.start(), airlines)
+        if start < mention.end and mention.start < match.end():
+            return text[start:match.end()], ("flight", match[1] or match[2])
+    for match in _MODEL.finditer(text):
+        if match.start("number") < mention.end and mention.start < match.end() and any(c.isdigit() for c in match[0]):
+            parts = re.findall(r"[a-z]+|\d+", match[0][match.start("number") - match.start():].lower())
+            return _ARTICLE_START.sub("", match[0]), ("model", *sorted(p for p in parts if len(p) > 1 or p.isdigit()))
+    return None
+
+
+def _airline_start(text: str, start: int, airlines: frozenset[str]) -> int:
+    """Where a flight's name starts: before up to three capitalised words right before it that the story uses in
+    organisation names ("Ethiopian Airlines Flight 302"), not before a headline's "Finding Flight 370"."""
+    for _ in range(MAX_AIRLINE_WORDS):
+        word = _WORD_BEFORE.search(text, 0, start)
+        if not word or name_key(word[1]) not in {(w,) for w in airlines}:
+            break
+        start = word.start(1)
+    return start
+
+
+def _organisation_words(articles: Sequence[Article]) -> frozenset[str]:
+    return frozenset(
+        token
+        for article in articles
+        for sentence in article.sentences
+        for mention in sentence.mentions
+        if mention.label == "ORG"
+        for token in name_key(mention.text)
+    )
 
 
 def _place_names(articles: Sequence[Article], labels: tuple[str, ...] = ("GPE", "NORP")) -> frozenset[tuple[str, ...]]:
@@ -436,22 +501,28 @@ def _explicit_aliases(articles: Sequence[Article]) -> list[tuple[tuple[str, ...]
     for article in articles:
         for sentence in article.sentences:
             names = [m for m in sentence.mentions if m.label in NAME_LABELS]
-            for first, second in zip(names, names[1:]):
+            for first, second in itertools.pairwise(names):
                 between = sentence.text[first.end:second.start]
                 words = between.split()
                 if words and _TOKEN_EDGE.sub("", words[-1]).lower() in TITLES:  # ", or Coach Ek"
                     between = between[: between.rstrip().rfind(words[-1])]
                 if _ALIAS_LINK.fullmatch(between) or (
                     _OR_LINK.fullmatch(between) and _AFTER_OR_ALIAS.match(sentence.text, second.end)
+                    and not sentence.text[: first.start].rstrip().endswith(",")  # "Google Glass, Ouya, or the Pebble Watch"
                 ):
                     pairs.append((name_key(first.text), name_key(second.text)))
     return pairs
 
 
-def _written_form(text: str, mention: Mention, full: tuple[str, ...] = ()) -> str:
+def _written_form(
+    text: str, mention: Mention, full: tuple[str, ...] = (), *, airlines: frozenset[str] = frozenset()
+) -> str:
     """The mention as the outlet wrote it, without a possessive, with a title or state form ("Sultanate of")
     directly before it, and with the words before it that continue its entity's fullest name `full`
-    (NER tagged "Gunasekara" in "Ruwan Gunasekara")."""
+    (NER tagged "Gunasekara" in "Ruwan Gunasekara"); a flight or model as the whole name NER split."""
+    vehicle = _vehicle(text, mention, airlines)
+    if vehicle:
+        return vehicle[0]
     written = _POSSESSIVE.sub("", mention.text.strip())
     if written.lower().startswith("the "):
         written = written[4:]
@@ -601,11 +672,8 @@ class _EntityBuilder:
                 self._join(people[0], form)
             elif people:
                 self.ambiguous[form.key] = people
-            elif meant := self._acronym_of(token.replace(".", ""), form, tied):
-                if len(meant) == 1:
-                    self.of_key[form.key] = meant[0]
-                else:
-                    self.ambiguous[form.key] = meant
+            elif (number := self._acronym_of(token.replace(".", ""), form, tied)) is not None:
+                self.of_key[form.key] = number
             elif (number := self._written_apart(token)) is not None:
                 self._join(number, form)
             elif (number := next((n for n in single if sounds_alike(self.keys[n][0][0], token)), None)) is not None:
@@ -638,27 +706,29 @@ class _EntityBuilder:
         }
         return fits.pop() if len(fits) == 1 else None
 
-    def _acronym_of(self, token: str, form: _Form, tied: dict[str, list[tuple[str, ...]]]) -> list[int]:
-        """The entities an acronym may stand for: the name a text ties it to; else, if written in capitals, the
-        organisations, places and people of 3+ words whose initials it is. Organisations with those initials that
-        share all words but one ("Islamic" / "Iranian Revolutionary Guard Corps" for IRGC) are merged into one;
-        several different ones are settled per mention, like a shared surname."""
+    def _acronym_of(self, token: str, form: _Form, tied: dict[str, list[tuple[str, ...]]]) -> int | None:
+        """The entity an acronym stands for, if any: the name a text ties it to; else, if it may be
+        initials (`_Form.is_acronym`), the organisation, place or person of 3+ words whose initials it is, preferring
+        one NER labels as it labels the acronym, then the most named. Organisations with those initials that share
+        all words but one ("Islamic" / "Iranian Revolutionary Guard Corps" for IRGC) are merged into one."""
         named = [self.of_key[key] for key in tied.get(token, []) if key in self.of_key]
         if len(token) < 2 or not (named or form.is_acronym()):
-            return []
+            return None
+        label = form.labels.most_common(1)[0][0]
         fits = [
             n for n, keys in enumerate(self.keys)
             if keys and len(keys[0]) > 1 and acronym(keys[0]) == token and (not self.person[n] or len(keys[0]) > 2)
         ]
+        # "U.S." tagged GPE means the United States, not Universal Studios; then the most named
+        fits.sort(key=lambda n: (self.votes[n].most_common(1)[0][0] != label, -sum(self.votes[n].values())))
         named.sort(key=lambda n: n not in fits)  # a tie to a name with these initials first
         if named:
             fits = [named[0]] + [n for n in fits if n != named[0]]
         if not fits:
-            return []
+            return None
         for other in [n for n in fits[1:] if self._one_word_apart(fits[0], n)]:
             self._merge(fits[0], other)
-            fits.remove(other)
-        return fits[:1] if named else fits
+        return fits[0]
 
     def _one_word_apart(self, a: int, b: int) -> bool:
         key_a, key_b = self.keys[a][0], self.keys[b][0]
@@ -703,10 +773,12 @@ def _missed_names(articles: Sequence[Article], surnames: dict[str, list[int]]) -
     known surname (PERSON), and an acronym in brackets right after a name ("Iranian Revolutionary Guards
     (IRCG)", with that name's label)."""
     known = list(surnames)
+    airlines = _organisation_words(articles)
     missed_by_sentence: list[list[Mention]] = []
     for sentence in (s for a in articles for s in a.sentences):
         covered = [(m.start, m.end) for m in sentence.mentions]
-        missed = [m for m in _missed_acronyms(sentence) if not _overlaps(m, covered)]
+        found = _missed_acronyms(sentence) + _missed_flights(sentence, airlines)
+        missed = [m for m in found if not _overlaps(m, covered)]
         for match in _CAPITALISED.finditer(sentence.text) if known else ():
             if any(start < match.end() and match.start() < end for start, end in covered):
                 continue
@@ -733,6 +805,15 @@ def _missed_acronyms(sentence: Sentence) -> list[Mention]:
     return found
 
 
+def _missed_flights(sentence: Sentence, airlines: frozenset[str]) -> list[Mention]:
+    """Flight numbers NER did not tag ("Germanwings Flight 4U 9525", "The GWI9525 flight"), as PRODUCT mentions."""
+    found = []
+    for match in _FLIGHT.finditer(sentence.text):
+        start = _airline_start(sentence.text, match.start(), airlines)
+        found.append(Mention(sentence.text[start:match.end()], "PRODUCT", start, match.end()))
+    return found
+
+
 def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
     return any(start < mention.end and mention.start < end for start, end in spans)
 
@@ -748,15 +829,16 @@ def _describe(
     labels: dict[int, Counter] = defaultdict(Counter)
     token_sources: dict[str, set[int]] = defaultdict(set)
     roles: dict[int, list[str]] = defaultdict(list)
+    airlines = _organisation_words(articles)
     for article in articles:
         for sentence in article.sentences:
             for mention in sentence.mentions:
                 number = by_mention.get((sentence.article, sentence.position, mention.start))
                 if number is None:
                     continue
-                written[number].append(_written_form(sentence.text, mention, fullest[number]))
+                written[number].append(_written_form(sentence.text, mention, fullest[number], airlines=airlines))
                 labels[number][mention.label] += 1
-                for token in name_key(mention.text):
+                for token in name_key(written[number][-1]):
                     token_sources[token].add(sentence.article)
                 role = _role_before(sentence.text, mention)
                 if role and person[number]:
