@@ -43,7 +43,7 @@ def main(path: Path) -> int:
             continue
         for field in ("entities", "claims", "disagreements", "quotes", "timeline"):
             found[field] += len(getattr(brief, field))
-        found["corroborated"] += sum(c["status"] == "corroborated" for c in brief.claims)
+        found["corroborated"] += sum(c.status == "corroborated" for c in brief.claims)
     full_s, summary_s = np.array(full), np.array(summary_only)
     analysis_s = full_s - summary_s
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -14,32 +14,32 @@ from newsweave.models import Article
 
 
 def _entity_with(brief, variant: str) -> dict:
-    found = [e for e in brief.entities if variant in e["variants"]]
+    found = [e for e in brief.entities if variant in e.variants]
     assert len(found) == 1, f"{variant!r} is in {len(found)} entities"
     return found[0]
 
 
 def test_tikhanovskaya_transliterations_are_one_entity(seed_brief):
     entity = _entity_with(seed_brief, "Svetlana Tikhanovskaya")
-    assert {"Sviatlana Tsikhanouskaya", "Svyatlana Tsikhanouskaya", "Ms Tikhanovskaya"} <= set(entity["variants"])
-    assert entity["type"] == "PERSON"
-    assert entity["sources"] == [1, 2, 3]
+    assert {"Sviatlana Tsikhanouskaya", "Svyatlana Tsikhanouskaya", "Ms Tikhanovskaya"} <= set(entity.variants)
+    assert entity.type == "PERSON"
+    assert entity.sources == [1, 2, 3]
 
 
 def test_lukashenko_spellings_and_typo_are_one_entity(seed_brief):
     entity = _entity_with(seed_brief, "Alexander Lukashenko")
-    assert {"Alyaksandr Lukashenka", "Lukashenk0o", "Mr Lukashenko"} <= set(entity["variants"])
-    assert entity["name"] == "Alexander Lukashenko"
+    assert {"Alyaksandr Lukashenka", "Lukashenk0o", "Mr Lukashenko"} <= set(entity.variants)
+    assert entity.name == "Alexander Lukashenko"
 
 
 def test_macron_is_a_person_named_by_all_three_sources(seed_brief):
     entity = _entity_with(seed_brief, "Mr Macron")
-    assert entity["type"] == "PERSON"
-    assert entity["sources"] == [1, 2, 3]
+    assert entity.type == "PERSON"
+    assert entity.sources == [1, 2, 3]
 
 
 def test_acronym_joins_the_full_name(seed_brief):
-    assert "EU" in _entity_with(seed_brief, "European Union")["variants"]
+    assert "EU" in _entity_with(seed_brief, "European Union").variants
 
 
 def test_titles_and_possessives_are_not_part_of_a_name():
@@ -126,12 +126,12 @@ def real_stories() -> dict[str, tuple[dict, list[dict]]]:
 
 def _one_entity_holds(entities: list[dict], *spellings: str) -> bool:
     """Whether one entity's name and variants hold every spelling, whole or inside a longer form (as the scorer reads)."""
-    pools = [[_fold(e["name"])] + [_fold(v) for v in e["variants"]] for e in entities]
+    pools = [[_fold(e.name)] + [_fold(v) for v in e.variants] for e in entities]
     return any(all(any(_fold(s) in form for form in pool) for s in spellings) for pool in pools)
 
 
 def _one_entity_names_both(entities: list[dict], a: str, b: str) -> bool:
-    pools = [{_fold(e["name"])} | {_fold(v) for v in e["variants"]} for e in entities]
+    pools = [{_fold(e.name)} | {_fold(v) for v in e.variants} for e in entities]
     return any(_fold(a) in pool and _fold(b) in pool for pool in pools)
 
 
@@ -148,7 +148,7 @@ def test_names_transliterated_differently_are_one_person(real_stories, story, sp
 def test_person_ner_calls_an_organisation_joins_the_person(real_stories):
     entities = real_stories["real-b-01"][1]
     assert _one_entity_holds(entities, "Volodymyr Zelenskiy", "Volodymyr Zelensky", "Zelenski", "Zelensky")
-    assert next(e for e in entities if "Volodymyr Zelensky" in e["variants"])["type"] == "PERSON"
+    assert next(e for e in entities if "Volodymyr Zelensky" in e.variants).type == "PERSON"
 
 
 @pytest.mark.parametrize("story, spellings", [

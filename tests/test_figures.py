@@ -16,13 +16,13 @@ def _reports(*reports: tuple[str, date | None]) -> list[Article]:
 
 
 def _only(brief, words: str) -> dict:
-    found = [d for d in brief.disagreements if any(words in v["sentence"] for v in d["values"])]
+    found = [d for d in brief.disagreements if any(words in v.sentence for v in d.values)]
     assert len(found) == 1, brief.disagreements
     return found[0]
 
 
 def _values(disagreement: dict) -> list[tuple[str, int]]:
-    return [(v["value"], v["source"]) for v in disagreement["values"]]
+    return [(v.value, v.source) for v in disagreement.values]
 
 
 SRI_LANKA = (
@@ -40,22 +40,22 @@ SRI_LANKA = (
 def test_killed_and_death_toll_worded_differently_are_one_measure():
     brief = make_brief(_reports(*SRI_LANKA))
     toll = _only(brief, "207 people were killed")
-    assert {"At least 207", "290", "359", "253"} <= {v["value"] for v in toll["values"]}
-    assert not any(v["value"] == "450" for v in toll["values"])  # the injured are another measure
+    assert {"At least 207", "290", "359", "253"} <= {v.value for v in toll.values}
+    assert not any(v.value == "450" for v in toll.values)  # the injured are another measure
 
 
 def test_death_toll_revised_as_reports_came_in_is_evolving_with_each_date_in_order():
     toll = _only(make_brief(_reports(*SRI_LANKA)), "207 people were killed")
-    assert toll["evolving"] is True
-    dates = [v["published"] for v in toll["values"]]
+    assert toll.evolving is True
+    dates = [v.published for v in toll.values]
     assert dates == sorted(dates) and dates[0] == "2019-04-22" and dates[-1] == "2019-04-25"
 
 
 def test_claim_with_a_figure_that_changed_is_not_disputed_but_names_it():
     brief = make_brief(_reports(*SRI_LANKA))
     number = brief.disagreements.index(_only(brief, "207 people were killed"))
-    linked = [c for c in brief.claims if number in c.get("disagreements", [])]
-    assert linked and all(c["status"] != "disputed" for c in linked)
+    linked = [c for c in brief.claims if number in c.disagreements]
+    assert linked and all(c.status != "disputed" for c in linked)
 
 
 GERMANS = (
@@ -73,8 +73,8 @@ def test_nationality_counts_worded_three_ways_are_one_measure_and_up_from_says_i
     brief = make_brief(_reports(*GERMANS))
     germans = _only(brief, "72 German nationals")
     assert {("67", 1), ("72", 2), ("75", 3)} <= set(_values(germans))
-    assert germans["evolving"] is True
-    assert not any(v["value"] in {"144", "16"} for v in germans["values"])
+    assert germans.evolving is True
+    assert not any(v.value in {"144", "16"} for v in germans.values)
 
 
 def test_about_500_holds_485_but_not_400():
@@ -85,7 +85,7 @@ def test_about_500_holds_485_but_not_400():
         ("Some 485 firefighters fought the blaze through the night in the heart of the city.", None),
     ))
     firefighters = _only(brief, "Nearly 400 firefighters")
-    assert {"About 500", "Nearly 400"} <= {v["value"] for v in firefighters["values"]}
+    assert {"About 500", "Nearly 400"} <= {v.value for v in firefighters.values}
     assert parse_number("About 500")[:2] == (500.0, 100.0)
 
 
@@ -98,7 +98,7 @@ def test_number_words_count_and_a_tally_falling_between_dated_reports_is_evolvin
     ))
     patients = _only(brief, "Thirty-seven people")
     assert _values(patients) == [("Thirty-seven", 1), ("17", 2)]
-    assert patients["evolving"] is True
+    assert patients.evolving is True
 
 
 def test_distances_in_miles_and_km_from_one_place_compare_and_same_day_reports_conflict():
@@ -110,7 +110,7 @@ def test_distances_in_miles_and_km_from_one_place_compare_and_same_day_reports_c
     ))
     distance = _only(brief, "31 miles")
     assert _values(distance) == [("62 km", 1), ("some 31 miles", 2)]
-    assert distance["evolving"] is False
+    assert distance.evolving is False
 
 
 def test_undated_reports_that_differ_say_they_cannot_tell_if_the_figure_changed():
@@ -120,7 +120,7 @@ def test_undated_reports_that_differ_say_they_cannot_tell_if_the_figure_changed(
          None),
     ))
     killed = _only(brief, "At least five people died")
-    assert killed["evolving"] is None
+    assert killed.evolving is None
     assert "give no dates or words that tell" in render_markdown(brief)
 
 
@@ -150,7 +150,7 @@ def test_ages_of_one_person_differ_and_never_evolve():
          date(2018, 7, 6)),
     ))
     age = _only(brief, "Saman Kunan, 38")
-    assert _values(age) == [("38", 1), ("37", 2)] and age["evolving"] is False
+    assert _values(age) == [("38", 1), ("37", 2)] and age.evolving is False
 
 
 def test_every_value_is_verbatim_in_its_sentence_and_its_sentence_in_its_report():
@@ -159,9 +159,9 @@ def test_every_value_is_verbatim_in_its_sentence_and_its_sentence_in_its_report(
     brief = make_brief(articles)
     assert brief.disagreements
     for disagreement in brief.disagreements:
-        for value in disagreement["values"]:
-            assert value["value"] in value["sentence"]
-            assert value["sentence"] in texts[value["source"] - 1]
+        for value in disagreement.values:
+            assert value.value in value.sentence
+            assert value.sentence in texts[value.source - 1]
 
 
 def test_markdown_and_page_show_changed_figures_as_a_dated_progression():

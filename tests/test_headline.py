@@ -23,6 +23,7 @@ from newsweave.headline import (
     story_title,
 )
 from newsweave.ingest import read_reports
+from newsweave.models import Insertion
 from newsweave.pipeline import articles_from_documents, prepare_articles
 from newsweave.render import render_markdown
 
@@ -82,22 +83,22 @@ def test_untitled_seeds_are_titled_by_a_summary_sentence_with_the_restored_name(
 def test_without_names_the_title_passes_over_a_sentence_whose_subject_lost_its_name(seeds_dir):
     brief = make_brief(read_reports([str(seeds_dir)]), full_analysis=False)
     assert not brief.title.startswith("French President")
-    assert brief.title in [s["text"] for s in brief.summary]
+    assert brief.title in [s.text for s in brief.summary]
 
 
 def test_a_summary_sentence_keeps_its_source_text_and_carries_the_insertion_apart(seed_brief):
-    [item] = [s for s in seed_brief.summary if s["text"].startswith("French President during")]
-    assert item["insertions"] == [{"at": len("French President"), "text": "Macron"}]
+    [item] = [s for s in seed_brief.summary if s.text.startswith("French President during")]
+    assert item.insertions == [Insertion(at=len("French President"), text="Macron")]
     assert "French President [Macron] during his latest trip" in render_markdown(seed_brief)
 
 
 def test_a_nationality_title_is_named_by_the_person_an_outlet_gave_it_to(seed_story):
     # one outlet wrote "Russian President Vladimir Putin", another only "Russian President said..."
     [insertion] = _insertions(seed_story, "Russian President said")
-    assert insertion["text"] == "Vladimir Putin"
+    assert insertion.text == "Vladimir Putin"
     sentences, _ = seed_story
     [text] = [t for t in sentences if "Russian President said" in t]
-    assert text[: insertion["at"]].endswith("Russian President")
+    assert text[: insertion.at].endswith("Russian President")
 
 
 def test_a_title_two_people_hold_names_nobody(seed_story):
@@ -125,7 +126,7 @@ def test_a_title_inside_a_name_or_before_of_is_not_a_lost_name():
 
 def test_summary_only_briefs_insert_nothing(seeds_dir):
     brief = make_brief(read_reports([str(seeds_dir)]), full_analysis=False)
-    assert all(item["insertions"] == [] for item in brief.summary)
+    assert all(item.insertions == [] for item in brief.summary)
 
 
 def test_a_story_with_headlines_is_titled_alike_with_or_without_its_summary(maria):

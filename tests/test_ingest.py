@@ -81,11 +81,11 @@ def test_html_page_furniture_never_reaches_the_brief():
     from newsweave import Options, make_brief
 
     brief = make_brief(read_reports([str(RFERL_PAGE), str(BBC_PAGE)]), options=Options(max_words=400), full_analysis=False)
-    text = " ".join(s["text"] for s in brief.summary)
+    text = " ".join(s.text for s in brief.summary)
     assert "location information to your Tweets" not in text
     assert "not responsible for the content" not in text
-    assert {s["name"] for s in brief.sources} == {"RFE/RL", "BBC News"}
-    assert all(s["published"] == "2020-09-29" for s in brief.sources)
+    assert {s.name for s in brief.sources} == {"RFE/RL", "BBC News"}
+    assert all(s.published == "2020-09-29" for s in brief.sources)
 
 
 def test_folder_is_read_in_name_order(seeds_dir):

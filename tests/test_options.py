@@ -27,10 +27,10 @@ def test_out_of_range_option_is_refused_naming_the_field(field, value, message):
 
 
 def test_same_fact_threshold_reaches_citations_and_claims(seeds_dir, seed_brief):
-    assert any(len(item["citations"]) > 1 for item in seed_brief.summary)
+    assert any(len(item.citations) > 1 for item in seed_brief.summary)
     strict = make_brief(read_reports([str(seeds_dir)]), options=Options(same_fact_similarity=0.99))
-    assert all(len(item["citations"]) == 1 for item in strict.summary)
-    assert not any(claim["status"] == "corroborated" for claim in strict.claims)
+    assert all(len(item.citations) == 1 for item in strict.summary)
+    assert not any(claim.status == "corroborated" for claim in strict.claims)
 
 
 def test_same_event_threshold_reaches_the_timeline(seeds_dir, seed_brief):

@@ -232,6 +232,9 @@ def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     assert {"limit", "offset"} == {p["name"] for p in paths["/api/stories"]["get"]["parameters"]}
     brief_body = schema["components"]["schemas"]["BriefRequest"]
     assert brief_body["required"] == ["documents"]
+    components = schema["components"]["schemas"]
+    assert list(components["ClaimItem"]["properties"]) == ["text", "sources", "status", "origins", "disagreements"]
+    assert list(components["FigureValue"]["properties"]) == ["value", "source", "sentence", "published"]
 
 
 def test_responses_carry_a_content_security_policy(client: TestClient) -> None:

@@ -26,53 +26,53 @@ def _source_texts(seeds_dir) -> dict[int, str]:
 def test_summary_sentences_are_verbatim_from_a_source_they_cite(seed_summary, seeds_dir):
     texts = _source_texts(seeds_dir)
     for item in seed_summary.summary:
-        own = [n for n in item["citations"] if item["text"] in texts[n]]
+        own = [n for n in item.citations if item.text in texts[n]]
         assert own, f"no cited source holds this sentence verbatim: {item['text']}"
 
 
 def test_every_cited_source_holds_its_supporting_sentence_verbatim(seed_summary, seeds_dir):
     texts = _source_texts(seeds_dir)
-    assert any(len(item["citations"]) > 1 for item in seed_summary.summary)  # else this pins nothing
+    assert any(len(item.citations) > 1 for item in seed_summary.summary)  # else this pins nothing
     for item in seed_summary.summary:
-        assert [e["source"] for e in item["evidence"]] == item["citations"]
-        for evidence in item["evidence"]:
-            assert " ".join(evidence["sentence"].split()) in texts[evidence["source"]], evidence
+        assert [e.source for e in item.evidence] == item.citations
+        for evidence in item.evidence:
+            assert " ".join(evidence.sentence.split()) in texts[evidence.source], evidence
 
 
 def test_every_number_and_quotation_in_the_summary_is_in_a_cited_source(seed_summary, seeds_dir):
     texts = _source_texts(seeds_dir)
     for item in seed_summary.summary:
-        cited = " ".join(texts[n] for n in item["citations"])
-        for number in NUMBER.findall(item["text"]):
+        cited = " ".join(texts[n] for n in item.citations)
+        for number in NUMBER.findall(item.text):
             assert number in cited
-        for quote in QUOTED.findall(item["text"]):
+        for quote in QUOTED.findall(item.text):
             assert quote in cited
 
 
 def test_citations_are_source_ids_of_the_brief(seed_summary):
-    ids = {s["id"] for s in seed_summary.sources}
+    ids = {s.id for s in seed_summary.sources}
     assert seed_summary.summary
     for item in seed_summary.summary:
-        assert item["citations"] and set(item["citations"]) <= ids
+        assert item.citations and set(item.citations) <= ids
 
 
 def test_a_fact_two_outlets_report_cites_both(seed_summary):
-    assert any(len(item["citations"]) >= 2 for item in seed_summary.summary)
+    assert any(len(item.citations) >= 2 for item in seed_summary.summary)
 
 
 def test_summary_keeps_to_the_default_word_budget(seed_summary):
-    assert sum(len(s["text"].split()) for s in seed_summary.summary) <= 120
+    assert sum(len(s.text.split()) for s in seed_summary.summary) <= 120
 
 
 @pytest.mark.parametrize("budget", [15, 40, 260])
 def test_any_word_budget_is_honoured(seeds_dir, budget):
     brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=budget), full_analysis=False)
-    assert sum(len(s["text"].split()) for s in brief.summary) <= budget
+    assert sum(len(s.text.split()) for s in brief.summary) <= budget
 
 
 def test_fragments_and_furniture_are_never_in_the_summary(seeds_dir):
     brief = make_brief(read_reports([str(seeds_dir)]), options=Options(max_words=1000), full_analysis=False)
-    text = " ".join(s["text"] for s in brief.summary)
+    text = " ".join(s.text for s in brief.summary)
     assert "The US and as the legitimate president." not in text
     assert "But last week, prompting" not in text
     assert "not responsible for the content" not in text
@@ -84,7 +84,7 @@ def test_summary_does_not_repeat_itself(seed_summary):
     from newsweave.pipeline import prepare_articles
     from newsweave.space import sentence_space
 
-    texts = [s["text"] for s in seed_summary.summary]
+    texts = [s.text for s in seed_summary.summary]
     assert len(set(texts)) == len(texts)
     articles = prepare_articles(articles_from_documents(texts + ["Unrelated filler sentence about weather."]), min_sources=1)
     space = sentence_space(articles)
@@ -104,9 +104,9 @@ def test_dev_clusters_get_summaries_within_budget(dev_clusters):
         articles = articles_from_documents(cluster["documents"])
         brief = make_brief(articles, options=Options(max_words=260), full_analysis=False, min_sources=1)
         assert brief.summary, cluster["id"]
-        assert sum(len(s["text"].split()) for s in brief.summary) <= 260
+        assert sum(len(s.text.split()) for s in brief.summary) <= 260
         for item in brief.summary:
-            assert any(item["text"] in " ".join(d.split()) for d in cluster["documents"]), item["text"]
+            assert any(item.text in " ".join(d.split()) for d in cluster["documents"]), item.text
 
 
 def test_grammar_check_of_the_best_candidates_chooses_as_checking_every_sentence(seeds_dir, dev_clusters):

@@ -16,6 +16,7 @@ import pytest
 from servers import SEED_SOURCES, http_server, running_service, seed_articles
 
 from newsweave.headline import with_insertions
+from newsweave.models import Insertion
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,7 +90,7 @@ def page(browser: object, site: dict) -> Iterator[object]:
 def test_story_page_shows_the_summary_and_every_section(page: object, site: dict) -> None:
     page.goto(f"{site['base']}/stories/{site['seeds']}")
     sentences = page.locator("#summary .sentence").all_inner_texts()
-    assert sentences == [with_insertions(s["text"], s["insertions"]) for s in site["seeds_brief"]["summary"]]
+    assert sentences == [with_insertions(s["text"], [Insertion(**i) for i in s["insertions"]]) for s in site["seeds_brief"]["summary"]]
     inserted = [f"[{i['text']}]" for s in site["seeds_brief"]["summary"] for i in s["insertions"]]
     assert inserted and page.locator("#summary .insertion").all_inner_texts() == inserted
     assert page.locator("#sources a").all_inner_texts() == ["RFE/RL", "Belsat", "Euronews"]

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
-from .models import Article, Mention, Sentence, with_sentences
+from .models import Article, EntityItem, Mention, Sentence, with_sentences
 
 VEHICLES = ("flight", "model")
 """First words of the keys of flights and vehicle models, which are named by their numbers."""
@@ -140,12 +140,12 @@ class EntityIndex:
         number = self.by_role.get(_role_key(role))
         return None if number is None else self.entities[number]
 
-    def to_brief(self) -> list[dict]:
-        """Entities of the Brief types as contract dicts, most widely reported first (sources 1-based)."""
+    def to_brief(self) -> list[EntityItem]:
+        """Entities of the Brief types as Brief items, most widely reported first (sources 1-based)."""
         shown = [e for e in self.entities if e.label in BRIEF_LABELS or (e.label == "PRODUCT" and _has_digit(e.name))]
         shown.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
         return [
-            {"name": e.name, "type": e.label, "variants": e.variants, "sources": [a + 1 for a in e.articles]}
+            EntityItem(name=e.name, type=e.label, variants=list(e.variants), sources=[a + 1 for a in e.articles])
             for e in shown
         ]
 

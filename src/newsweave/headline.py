@@ -14,14 +14,14 @@ editorial insertion, kept apart from the verbatim source text in the Brief JSON 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from unidecode import unidecode
 
 from .entities import TITLES
-from .models import Article, Mention, Sentence
+from .models import Article, Insertion, Mention, Sentence, SummaryItem
 from .summarize import needs_context
 
 if TYPE_CHECKING:
@@ -61,11 +61,11 @@ QUALIFIER_LABELS = frozenset({"NORP", "GPE", "LOC"})
 """Mentions that may qualify a title ("French", "US"); a title inside any other mention (a person, a party) is a name."""
 
 
-def story_title(articles: Sequence[Article], summary: Sequence[Mapping[str, Any]] = ()) -> str:
+def story_title(articles: Sequence[Article], summary: Sequence[SummaryItem] = ()) -> str:
     """The story's title: its most representative headline, else the first summary sentence, else report line, that can be one.
 
     Report lines are clipped to `MAX_TITLE_CHARACTERS`; headlines and summary sentences are kept whole.
-    `summary` items are Brief summary dicts; their `insertions` are shown in the title
+    `summary` items are the Brief's; their `insertions` are shown in the title
     ("French President [Emmanuel Macron] ..."). A summary sentence whose subject lost its name and
     has no insertion does not name its subject and is passed over.
     """
@@ -73,9 +73,9 @@ def story_title(articles: Sequence[Article], summary: Sequence[Mapping[str, Any]
     if headline:
         return headline
     for item in summary:
-        text = item["text"]
-        if is_title_candidate(text) and (item.get("insertions") or not nameless_roles(text)):
-            return " ".join(with_insertions(text, item.get("insertions", [])).split())
+        text = item.text
+        if is_title_candidate(text) and (item.insertions or not nameless_roles(text)):
+            return " ".join(with_insertions(text, item.insertions).split())
     for article in articles:
         for line in article.text.splitlines():
             line = line.strip()
@@ -169,13 +169,13 @@ def nameless_roles(text: str, mentions: Sequence[Mention] = ()) -> list[tuple[st
     return found
 
 
-def name_insertions(sentence: Sentence, entities: EntityIndex) -> list[dict[str, Any]]:
-    """Insertions `{"at": offset, "text": name}` for the nameless title phrases of a sentence whose one holder the story names."""
-    insertions = []
+def name_insertions(sentence: Sentence, entities: EntityIndex) -> list[Insertion]:
+    """Insertions (offset, name) for the nameless title phrases of a sentence whose one holder the story names."""
+    insertions: list[Insertion] = []
     for role, end in nameless_roles(sentence.text, sentence.mentions):
         holder = role_holder(entities, role)
         if holder is not None and holder.name.split()[-1] not in sentence.text:
-            insertions.append({"at": end, "text": holder.name})
+            insertions.append(Insertion(at=end, text=holder.name))
     return insertions
 
 
@@ -198,11 +198,10 @@ def role_holder(entities: EntityIndex, role: str) -> Entity | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
-def with_insertions(text: str, insertions: Sequence[Mapping[str, Any]]) -> str:
+def with_insertions(text: str, insertions: Sequence[Insertion]) -> str:
     """The text as a reader sees it: each insertion in square brackets at its offset."""
-    for insertion in sorted(insertions, key=lambda i: i["at"], reverse=True):
-        at = insertion["at"]
-        text = f"{text[:at]} [{insertion['text']}]{text[at:]}"
+    for insertion in sorted(insertions, key=lambda i: i.at, reverse=True):
+        text = f"{text[:insertion.at]} [{insertion.text}]{text[insertion.at:]}"
     return text
 
 

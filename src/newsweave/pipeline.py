@@ -12,12 +12,13 @@ from .analyze import mark_verbless_fragments, split_sentences, verbless_fragment
 from .clean import clean_text
 from .headline import name_insertions, story_title
 from .ingest import article_from_document
-from .models import Article, Brief
+from .models import Article, Brief, BriefSource, Evidence, SummaryItem
 from .options import DEFAULT_OPTIONS, Options
 from .space import entity_texts, sentence_space
 from .summarize import SummarySentence, summarize
 
 if TYPE_CHECKING:
+    from .align import Analysis
     from .entities import EntityIndex
 
 
@@ -38,7 +39,7 @@ def make_brief(
     is named as the list of stories names it. The articles given are left as they are.
     """
     articles = prepare_articles(articles, min_sources=min_sources)
-    analysis: dict[str, list[dict]] = {}
+    analysis: Analysis | None = None
     entities: EntityIndex | None = None
     if full_analysis:
         from .align import cross_source_analysis
@@ -54,13 +55,13 @@ def make_brief(
         space = sentence_space(articles, stem=True)
         chosen = summarize(articles, space, options=options, check=verbless_fragments)
     summary_items = [_summary_entry(c, entities) for c in chosen]
-    return Brief(
+    brief = Brief(
         id=story_id or _story_id(articles),
         title=title or story_title(articles, summary_items),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
         summary=summary_items,
-        **analysis,
     )
+    return replace(brief, **analysis) if analysis is not None else brief
 
 
 def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> list[Article]:
@@ -96,25 +97,25 @@ def articles_from_documents(documents: Any) -> list[Article]:
     return articles
 
 
-def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> dict[str, Any]:
+def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> SummaryItem:
     """A summary item; `evidence` gives, per cited source, the sentence of that source that supports it,
     `insertions` the names restored where a stripped link left only a title (none without entities)."""
-    return {
-        "text": chosen.sentence.text,
-        "citations": [i + 1 for i in chosen.supported_by],
-        "evidence": [{"source": i + 1, "sentence": chosen.evidence[i].text} for i in chosen.supported_by],
-        "insertions": name_insertions(chosen.sentence, entities) if entities is not None else [],
-    }
+    return SummaryItem(
+        text=chosen.sentence.text,
+        citations=[i + 1 for i in chosen.supported_by],
+        evidence=[Evidence(source=i + 1, sentence=chosen.evidence[i].text) for i in chosen.supported_by],
+        insertions=name_insertions(chosen.sentence, entities) if entities is not None else [],
+    )
 
 
-def _source_entry(number: int, article: Article) -> dict[str, Any]:
-    return {
-        "id": number,
-        "name": article.source or article.id,
-        "url": article.url,
-        "title": article.title,
-        "published": article.published.isoformat() if article.published else None,
-    }
+def _source_entry(number: int, article: Article) -> BriefSource:
+    return BriefSource(
+        id=number,
+        name=article.source or article.id,
+        url=article.url,
+        title=article.title,
+        published=article.published.isoformat() if article.published else None,
+    )
 
 
 def _story_id(articles: Sequence[Article]) -> str:

@@ -59,30 +59,30 @@ def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str
 def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True, header: str = "", kicker: str = "",
                note: str = "") -> str:
     """The whole page of one Brief (a Brief JSON dict)."""
-    return page(brief.get("title") or "Story brief", brief_markup(brief, kicker=kicker, note=note),
+    return page(brief["title"] or "Story brief", brief_markup(brief, kicker=kicker, note=note),
                 inline_assets=inline_assets, header=header)
 
 
 def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") -> str:
     """The markup of one Brief: summary with checkable citations, claims, disagreements, quotes, timeline, coverage."""
-    sources = {s["id"]: s for s in brief.get("sources", [])}
+    sources = {s["id"]: s for s in brief["sources"]}
     kicker = kicker or _default_kicker(brief)
     head = (
         f'<header class=brief-head><p class=kicker>{escape(kicker)}</p>'
-        f'<h1>{escape(brief.get("title") or "Untitled story")}</h1>'
+        f'<h1>{escape(brief["title"] or "Untitled story")}</h1>'
         + (f"<p class=note>{escape(note)}</p>" if note else "")
         + "</header>"
     )
     main = "".join([
-        _summary_section(brief.get("summary", []), sources),
-        _disagreements_section(brief.get("disagreements", []), sources),
-        _claims_section(brief.get("claims", []), sources),
-        _quotes_section(brief.get("quotes", []), sources),
-        _timeline_section(brief.get("timeline", []), sources),
-        _coverage_section(brief.get("claims", []), sources),
+        _summary_section(brief["summary"], sources),
+        _disagreements_section(brief["disagreements"], sources),
+        _claims_section(brief["claims"], sources),
+        _quotes_section(brief["quotes"], sources),
+        _timeline_section(brief["timeline"], sources),
+        _coverage_section(brief["claims"], sources),
     ])
-    side = _sources_section(brief.get("sources", []), brief.get("claims", [])) + _entities_section(
-        brief.get("entities", []), sources)
+    side = _sources_section(brief["sources"], brief["claims"]) + _entities_section(
+        brief["entities"], sources)
     return f"<article class=brief>{head}<div class=layout><div class=main>{main}</div><aside class=side>{side}</aside></div></article>"
 
 
@@ -104,7 +104,7 @@ def source_chips(numbers: Iterable[int], sources: Mapping[int, Mapping[str, Any]
 
 
 def _default_kicker(brief: Mapping[str, Any]) -> str:
-    count = len(brief.get("sources", []))
+    count = len(brief["sources"])
     return f"Story brief · {count} source{'s' if count != 1 else ''}"
 
 
@@ -115,7 +115,7 @@ def _section(key: str, heading: str, body: str, *, count: int | None = None, ext
 
 def _source_name(sources: Mapping[int, Mapping[str, Any]], number: int) -> str:
     source = sources.get(number)
-    return str(source.get("name") or f"Source {number}") if source else f"Source {number}"
+    return str(source["name"] or f"Source {number}") if source else f"Source {number}"
 
 
 def _with_marked_insertions(text: str, insertions: Sequence[Mapping[str, Any]]) -> str:
@@ -133,9 +133,9 @@ def _summary_section(summary: Sequence[Mapping[str, Any]], sources: Mapping[int,
         return _section("summary", "Summary", "<p class=empty>No summary could be written from these reports.</p>")
     sentences = []
     for number, item in enumerate(summary):
-        evidence = {e.get("source"): e.get("sentence", "") for e in item.get("evidence", []) if isinstance(e, Mapping)}
-        marks = "".join(_citation(number, n, sources, evidence.get(n)) for n in item.get("citations", []))
-        text = _with_marked_insertions(item.get("text", ""), item.get("insertions", []))
+        evidence = {e["source"]: e["sentence"] for e in item["evidence"]}
+        marks = "".join(_citation(number, n, sources, evidence.get(n)) for n in item["citations"])
+        text = _with_marked_insertions(item["text"], item["insertions"])
         sentences.append(f"<span class=sentence>{text}</span><span class=cites>{marks}</span>")
     hint = "<p class=hint>Click a number to see the sentence of that source behind the summary sentence.</p>"
     return _section("summary", "Summary", f"<p class=summary-text>{' '.join(sentences)}</p>{hint}")
@@ -157,7 +157,7 @@ def _claims_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, M
         return ""
     groups = []
     for status in STATUS_ORDER:
-        members = [c for c in claims if c.get("status") == status]
+        members = [c for c in claims if c["status"] == status]
         if not members:
             continue
         items = [_claim_item(c, sources) for c in members]
@@ -169,52 +169,52 @@ def _claims_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, M
 
 
 def _claim_item(claim: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> str:
-    status = claim.get("status", "single-source")
+    status = claim["status"]
     return (f'<li class="claim {escape(status)}" data-status="{escape(status)}">'
-            f"<span class=claim-text>{escape(claim.get('text', ''))}</span>{source_chips(claim.get('sources', []), sources)}</li>")
+            f"<span class=claim-text>{escape(claim['text'])}</span>{source_chips(claim['sources'], sources)}</li>")
 
 
 def _disagreements_section(disagreements: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
     """Figures the sources give differently, side by side; figures that changed over time, as a dated progression."""
-    differ = [d for d in disagreements if not d.get("evolving")]
-    changed = [d for d in disagreements if d.get("evolving")]
+    differ = [d for d in disagreements if not d["evolving"]]
+    changed = [d for d in disagreements if d["evolving"]]
     blocks = []
     for item in differ:
         cards = "".join(
-            f'<div class=side-card><p class=value>{escape(str(v.get("value", "")))}</p>'
-            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}'
-            f'{_published_note(v)}</p><p class=quote>{escape(v.get("sentence", ""))}</p></div>'
-            for v in item.get("values", [])
+            f'<div class=side-card><p class=value>{escape(str(v["value"]))}</p>'
+            f'<p class=by>{source_chips([v["source"]], sources)} {escape(_source_name(sources, v["source"]))}'
+            f'{_published_note(v)}</p><p class=quote>{escape(v["sentence"])}</p></div>'
+            for v in item["values"]
         )
-        undated = (f"<p class=note>{escape(UNDATED_NOTE)}</p>" if "evolving" in item and item.get("evolving") is None
+        undated = (f"<p class=note>{escape(UNDATED_NOTE)}</p>" if item["evolving"] is None
                    else "")
-        blocks.append(f"<div class=disagreement><h3>{escape(str(item.get('about', '')))}</h3>{undated}"
+        blocks.append(f"<div class=disagreement><h3>{escape(str(item['about']))}</h3>{undated}"
                       f"<div class=versus>{cards}</div></div>")
     steps = []
     for item in changed:
         entries = "".join(
-            f'<li><p class=value>{escape(str(v.get("value", "")))}</p>'
-            f'<p class=by>{source_chips([v.get("source")], sources)} {escape(_source_name(sources, v.get("source")))}'
-            f'{_published_note(v)}</p><p class=quote>{escape(v.get("sentence", ""))}</p></li>'
-            for v in item.get("values", [])
+            f'<li><p class=value>{escape(str(v["value"]))}</p>'
+            f'<p class=by>{source_chips([v["source"]], sources)} {escape(_source_name(sources, v["source"]))}'
+            f'{_published_note(v)}</p><p class=quote>{escape(v["sentence"])}</p></li>'
+            for v in item["values"]
         )
-        steps.append(f"<div class=progression><h3>{escape(str(item.get('about', '')))}</h3><ol>{entries}</ol></div>")
+        steps.append(f"<div class=progression><h3>{escape(str(item['about']))}</h3><ol>{entries}</ol></div>")
     return (_section("disagreements", "Sources differ", "".join(blocks), count=len(differ)) if differ else "") + (
         _section("changed-figures", "Figures that changed as reports came in", "".join(steps), count=len(changed))
         if changed else "")
 
 
 def _published_note(value: Mapping[str, Any]) -> str:
-    return f" · {escape(str(value['published']))}" if value.get("published") else ""
+    return f" · {escape(str(value['published']))}" if value["published"] else ""
 
 
 def _quotes_section(quotes: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
     if not quotes:
         return ""
     items = [
-        f"<figure class=quote-item><blockquote>{escape(q.get('text', ''))}</blockquote>"
-        f"<figcaption><span class=speaker>{escape(q.get('speaker', '') or 'Unattributed')}</span>"
-        f"{source_chips(q.get('sources', []), sources)}</figcaption></figure>"
+        f"<figure class=quote-item><blockquote>{escape(q['text'])}</blockquote>"
+        f"<figcaption><span class=speaker>{escape(q['speaker'] or 'Unattributed')}</span>"
+        f"{source_chips(q['sources'], sources)}</figcaption></figure>"
         for q in quotes
     ]
     return _section("quotes", "Who said what", _with_more(items, MAX_QUOTES_SHOWN, "div"), count=len(quotes))
@@ -224,8 +224,8 @@ def _timeline_section(timeline: Sequence[Mapping[str, Any]], sources: Mapping[in
     if not timeline:
         return ""
     items = "".join(
-        f'<li><time datetime="{escape(str(t.get("date", "")))}">{escape(str(t.get("date", "")))}</time>'
-        f"<span class=event>{escape(t.get('text', ''))}</span>{source_chips(t.get('sources', []), sources)}</li>"
+        f'<li><time datetime="{escape(str(t["date"]))}">{escape(str(t["date"]))}</time>'
+        f"<span class=event>{escape(t['text'])}</span>{source_chips(t['sources'], sources)}</li>"
         for t in timeline
     )
     return _section("timeline", "Timeline", f"<ol class=timeline>{items}</ol>", count=len(timeline))
@@ -234,24 +234,24 @@ def _timeline_section(timeline: Sequence[Mapping[str, Any]], sources: Mapping[in
 def _coverage_section(claims: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
     if not claims or len(sources) < 2:
         return ""
-    rows = sorted(claims, key=lambda c: (STATUS_ORDER.index(c.get("status", "single-source"))
-                                         if c.get("status") in STATUS_ORDER else 3, -len(c.get("sources", []))))
+    rows = sorted(claims, key=lambda c: (STATUS_ORDER.index(c["status"])
+                                         if c["status"] in STATUS_ORDER else 3, -len(c["sources"])))
     rows = rows[:MAX_COVERAGE_ROWS]
     numbers = sorted(sources)
     head = "".join(f'<th scope=col title="{escape(_source_name(sources, n))}"><span class=chip>{n}</span>'
                    f"<span class=col-name>{escape(_source_name(sources, n))}</span></th>" for n in numbers)
     body = []
     for claim in rows:
-        reported = set(claim.get("sources", []))
+        reported = set(claim["sources"])
         cells = "".join(
             f'<td class="{"yes" if n in reported else "no"}" title="{escape(_source_name(sources, n))}">'
             f'{"<span class=dot aria-label=reports>●</span>" if n in reported else "<span class=sr>not reported</span>"}</td>'
             for n in numbers
         )
-        status = claim.get("status", "single-source")
+        status = claim["status"]
         body.append(f'<tr><th scope=row><span class="badge {escape(status)}">{escape(STATUS_LABELS.get(status, status))}</span>'
-                    f"<span class=row-text>{escape(claim.get('text', ''))}</span></th>{cells}</tr>")
-    totals = "".join(f"<td>{sum(1 for c in claims if n in c.get('sources', []))}</td>" for n in numbers)
+                    f"<span class=row-text>{escape(claim['text'])}</span></th>{cells}</tr>")
+    totals = "".join(f"<td>{sum(1 for c in claims if n in c['sources'])}</td>" for n in numbers)
     table = (f"<div class=grid-scroll><table class=coverage><thead><tr><th scope=col>Claim</th>{head}</tr></thead>"
              f"<tbody>{''.join(body)}</tbody><tfoot><tr><th scope=row>Claims reported (all {len(claims)})</th>{totals}</tr></tfoot></table></div>")
     hint = "<p class=hint>Which source reports which claim; the most shared and disputed claims first.</p>"
@@ -263,12 +263,12 @@ def _sources_section(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapp
         return ""
     items = []
     for source in sources:
-        number = source.get("id")
-        name = escape(str(source.get("name") or f"Source {number}"))
-        href = safe_href(source.get("url"))
+        number = source["id"]
+        name = escape(str(source["name"] or f"Source {number}"))
+        href = safe_href(source["url"])
         link = f'<a href="{href}" rel="noopener noreferrer nofollow" target=_blank>{name}</a>' if href else name
-        details = [escape(str(v)) for v in (source.get("title"), source.get("published")) if v]
-        only = sum(1 for c in claims if c.get("status") == "single-source" and c.get("sources") == [number])
+        details = [escape(str(v)) for v in (source["title"], source["published"]) if v]
+        only = sum(1 for c in claims if c["status"] == "single-source" and c["sources"] == [number])
         facts = f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""
         items.append(
             f"<li><span class=chip>{int(number) if isinstance(number, int) else escape(str(number))}</span>"
@@ -285,12 +285,12 @@ def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[in
         return ""
     items = []
     for entity in entities:
-        name = str(entity.get("name", ""))
-        variants = [str(v) for v in entity.get("variants", []) if str(v) != name]
+        name = str(entity["name"])
+        variants = [str(v) for v in entity["variants"] if str(v) != name]
         also = f"<p class=variants>also written {escape(', '.join(variants))}</p>" if variants else ""
         items.append(
-            f"<li><p><span class=entity-name>{escape(name)}</span> <span class=type>{escape(str(entity.get('type', '')))}</span>"
-            f"{source_chips(entity.get('sources', []), sources)}</p>{also}</li>"
+            f"<li><p><span class=entity-name>{escape(name)}</span> <span class=type>{escape(str(entity['type']))}</span>"
+            f"{source_chips(entity['sources'], sources)}</p>{also}</li>"
         )
     return _section("entities", "People, organisations, places", _with_more(items, MAX_ENTITIES_SHOWN, "ul class=entities"),
                     count=len(entities))

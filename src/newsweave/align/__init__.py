@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
-from ..models import Article, Sentence
+from ..models import Article, ClaimItem, Disagreement, EntityItem, QuoteItem, Sentence, TimelineEntry
 from ..options import DEFAULT_OPTIONS, Options
 from ..space import SentenceSpace
 from .claims import Claim, claim_order, group_claims, wire_origins
@@ -16,7 +16,17 @@ from .timeline import build_timeline
 if TYPE_CHECKING:
     from ..entities import EntityIndex
 
-__all__ = ["Claim", "cross_source_analysis", "group_claims"]
+__all__ = ["Analysis", "Claim", "cross_source_analysis", "group_claims"]
+
+
+class Analysis(TypedDict):
+    """The cross-source fields of a Brief, by field name."""
+
+    entities: list[EntityItem]
+    claims: list[ClaimItem]
+    disagreements: list[Disagreement]
+    quotes: list[QuoteItem]
+    timeline: list[TimelineEntry]
 
 
 def cross_source_analysis(
@@ -26,7 +36,7 @@ def cross_source_analysis(
     *,
     summary: Sequence[Sentence] = (),
     options: Options = DEFAULT_OPTIONS,
-) -> dict[str, list[dict]]:
+) -> Analysis:
     """The Brief's entities, claims, disagreements, quotes and timeline, by Brief field name.
 
     `space` is the entity-canonical sentence space (`entity_texts`: one token per entity) the summary
@@ -39,36 +49,34 @@ def cross_source_analysis(
     order = claim_order(space, first=leading, same_fact_similarity=same_fact)
     claims = group_claims(space, order, origins=origins, same_fact_similarity=same_fact)
     disagreements = find_disagreements(articles, space, entities, claims, origins)
-    return {
-        "entities": entities.to_brief(),
-        "claims": _claim_dicts(claims, disagreements),
-        "disagreements": disagreements,
-        "quotes": find_quotes(articles, entities),
-        "timeline": build_timeline(articles, space, same_event_similarity=options.same_event_similarity),
-    }
+    return Analysis(
+        entities=entities.to_brief(),
+        claims=_claim_items(claims, disagreements),
+        disagreements=disagreements,
+        quotes=find_quotes(articles, entities),
+        timeline=build_timeline(articles, space, same_event_similarity=options.same_event_similarity),
+    )
 
 
-def _claim_dicts(claims: Sequence[Claim], disagreements: Sequence[dict]) -> list[dict]:
-    """Claims as contract dicts; a claim holding a figure that sources give differently is `disputed`.
+def _claim_items(claims: Sequence[Claim], disagreements: Sequence[Disagreement]) -> list[ClaimItem]:
+    """Claims as Brief items; a claim holding a figure that sources give differently is `disputed`.
 
     A claim holding a figure that changed as reports came in (an `evolving` disagreement) is no dispute: it keeps
     its status, and like a disputed claim it names the disagreements it holds in `disagreements`.
     """
     linked_by: dict[tuple[int, str], list[int]] = {}
     for number, disagreement in enumerate(disagreements):
-        for value in disagreement["values"]:
-            linked_by.setdefault((value["source"], value["sentence"]), []).append(number)
-    dicts = []
+        for value in disagreement.values:
+            linked_by.setdefault((value.source, value.sentence), []).append(number)
+    items = []
     for claim in claims:
         links = sorted({n for s in claim.sentences for n in linked_by.get((s.article + 1, s.text), [])})
-        disputed = any(not disagreements[n].get("evolving") for n in links)
-        entry = {
-            "text": claim.sentences[0].text,
-            "sources": [i + 1 for i in claim.sources],
-            "status": "disputed" if disputed else claim.status,
-            "origins": [[i + 1 for i in group] for group in claim.origins],
-        }
-        if links:
-            entry["disagreements"] = links
-        dicts.append(entry)
-    return dicts
+        disputed = any(not disagreements[n].evolving for n in links)
+        items.append(ClaimItem(
+            text=claim.sentences[0].text,
+            sources=[i + 1 for i in claim.sources],
+            status="disputed" if disputed else claim.status,
+            origins=[[i + 1 for i in group] for group in claim.origins],
+            disagreements=links,
+        ))
+    return items

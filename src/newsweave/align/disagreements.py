@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from ..entities import EntityIndex
-from ..models import Article
+from ..models import Article, Disagreement, FigureValue
 from ..space import SentenceSpace
 from .claims import Claim
 from .figures import PEOPLE_EVENTS, PERSON_NOUNS, Figure, event_priority, sentence_figures
@@ -54,7 +54,7 @@ _KIND_NAMES = {"clock": "time of", "duration": "duration of"}
 def find_disagreements(
     articles: Sequence[Article], space: SentenceSpace, index: EntityIndex, claims: Sequence[Claim],
     origins: Sequence[int],
-) -> list[dict]:
+) -> list[Disagreement]:
     """Every figure on which sources from different origins disagree, with each value, its source and sentence."""
     reference = reference_date(articles)
     figures = [f for s in space.sentences for f in sentence_figures(s, index, reference, articles)]
@@ -78,9 +78,9 @@ def find_disagreements(
         groups += _bucket_groups(bucket, origins, similarity)
     groups = [g for g in groups if len({origins[f.sentence.article] for f in g}) > 1]
     groups.sort(key=lambda g: min((f.sentence.article, f.sentence.position) for f in g))
-    dicts = [_as_dict(group, evolving(group)) for group in groups]
-    dicts += [_as_dict(group, False) for group in _date_disagreements(articles, claims, origins, reference)]
-    return dicts
+    found = [_disagreement(group, evolving(group)) for group in groups]
+    found += [_disagreement(group, False) for group in _date_disagreements(articles, claims, origins, reference)]
+    return found
 
 
 def _bucket_groups(bucket: list[Figure], origins: Sequence[int], similarity: Callable[[Figure, Figure], float],
@@ -246,23 +246,24 @@ def _differ(figures: Sequence[Figure]) -> bool:
     return any(not same_value(a, b) for a in figures for b in figures if a.sentence.article != b.sentence.article)
 
 
-def _as_dict(group: list[Figure], changing: bool | None) -> dict:
-    """A disagreement as a contract dict; an evolving one lists its values in publication order with each date."""
+def _disagreement(group: list[Figure], changing: bool | None) -> Disagreement:
+    """A disagreement as a Brief item; an evolving one lists its values in publication order with each date."""
     order = sorted(group, key=lambda f: (f.published or date.max, f.sentence.article, f.sentence.position, f.start)) \
         if changing else sorted(group, key=lambda f: (f.sentence.article, f.sentence.position, f.start))
-    values, seen = [], set()
+    values: list[FigureValue] = []
+    seen: set[tuple[int, float]] = set()
     for figure in order:
         key = (figure.sentence.article, round(figure.value, 6))
         if key in seen:
             continue
         seen.add(key)
-        values.append({
-            "value": figure.text,
-            "source": figure.sentence.article + 1,
-            "sentence": figure.sentence.text,
-            "published": figure.published.isoformat() if figure.published else None,
-        })
-    return {"about": _about(group), "evolving": changing, "values": values}
+        values.append(FigureValue(
+            value=figure.text,
+            source=figure.sentence.article + 1,
+            sentence=figure.sentence.text,
+            published=figure.published.isoformat() if figure.published else None,
+        ))
+    return Disagreement(about=_about(group), evolving=changing, values=values)
 
 
 def _about(group: list[Figure]) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from unidecode import unidecode
 
 from ..entities import Entity, EntityIndex
-from ..models import Article, Mention, Sentence
+from ..models import Article, Mention, QuoteItem, Sentence
 
 MIN_QUOTE_WORDS = 3
 """Shorter quoted spans are mostly scare quotes ("pressure"), not statements."""
@@ -49,14 +49,14 @@ class Quote:
     articles: list[int] = field(default_factory=list)
 
 
-def find_quotes(articles: Sequence[Article], index: EntityIndex) -> list[dict]:
-    """Every attributed direct quotation of the story, merged across sources, as Brief contract dicts."""
+def find_quotes(articles: Sequence[Article], index: EntityIndex) -> list[QuoteItem]:
+    """Every attributed direct quotation of the story, merged across sources, as Brief items."""
     found: list[Quote] = []
     for article in articles:
         found.extend(_article_quotes(article, index))
     merged = _merge(found)
     return [
-        {"speaker": q.speaker.name, "text": q.text, "sources": [a + 1 for a in q.articles]}
+        QuoteItem(speaker=q.speaker.name, text=q.text, sources=[a + 1 for a in q.articles])
         for q in sorted(merged, key=lambda q: (-len(q.articles), q.articles[0]))
     ]
 

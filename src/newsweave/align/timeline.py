@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..models import Article, Mention, Sentence
+from ..models import Article, Mention, Sentence, TimelineEntry
 from ..options import SAME_EVENT_SIMILARITY
 from ..space import SentenceSpace
 
@@ -106,7 +106,7 @@ class StoryDate:
 
 def build_timeline(
     articles: Sequence[Article], space: SentenceSpace, *, same_event_similarity: float = SAME_EVENT_SIMILARITY
-) -> list[dict]:
+) -> list[TimelineEntry]:
     """The Brief's timeline: one entry per dated event, its sources, sorted by date.
 
     Sentences giving the same date are one event from `same_event_similarity` on (lower than for claims).
@@ -118,12 +118,12 @@ def build_timeline(
     for story_date in sorted(by_date, key=lambda d: (d.start, PRECISIONS.index(d.precision))):
         for group in _events(by_date[story_date], space, same_event_similarity):
             lead = _representative(group, space)
-            entries.append({
-                "date": story_date.label(),
-                "precision": story_date.precision,
-                "text": lead.text,
-                "sources": sorted({s.article + 1 for s in group}),
-            })
+            entries.append(TimelineEntry(
+                date=story_date.label(),
+                precision=story_date.precision,
+                text=lead.text,
+                sources=sorted({s.article + 1 for s in group}),
+            ))
     return entries
 
 

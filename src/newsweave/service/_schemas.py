@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..ingest import parse_date
+from ..models import BriefSource, ClaimItem, Disagreement, EntityItem, QuoteItem, SummaryItem, TimelineEntry
 
 if TYPE_CHECKING:
     from ..store import StorySummary
@@ -117,19 +118,20 @@ class BriefRequest(BaseModel):
 
 
 class Brief(BaseModel):
-    """The Brief JSON contract (fields may be added; each list holds objects described in docs/service.md)."""
+    """The Brief JSON contract (docs/brief-json.md); its items are the pipeline's own classes (models.py), so the
+    schema names every field the service sends. Fields may be added (a service `note`), never renamed."""
 
     model_config = ConfigDict(extra="allow")
 
     id: str
     title: str
-    sources: list[dict[str, Any]]
-    summary: list[dict[str, Any]]
-    entities: list[dict[str, Any]]
-    claims: list[dict[str, Any]]
-    disagreements: list[dict[str, Any]]
-    quotes: list[dict[str, Any]]
-    timeline: list[dict[str, Any]]
+    sources: list[BriefSource]
+    summary: list[SummaryItem]
+    entities: list[EntityItem]
+    claims: list[ClaimItem]
+    disagreements: list[Disagreement]
+    quotes: list[QuoteItem]
+    timeline: list[TimelineEntry]
 
 
 class ErrorOut(BaseModel):
