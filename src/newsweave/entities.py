@@ -90,6 +90,7 @@ _ROUND_VOWEL = re.compile(r"(?<=[aeiou])u(?=[^aeiou]|$)")
 _VOWELS = re.compile(r"[aeiouy]")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 _DIGITS = re.compile(r"\d.*\d")
+_DIGIT = re.compile(r"\d")
 _VOWEL_CLASS = {"a": "a", "e": "e", "i": "e", "o": "o", "u": "o"}
 _DOUBLE = re.compile(r"(.)\1+")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]{3,}")
@@ -150,7 +151,7 @@ class EntityIndex:
 
 
 def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
+    return _DIGIT.search(text) is not None
 
 
 def analyze_entities(articles: Sequence[Article]) -> EntityIndex:
@@ -182,6 +183,7 @@ def canonical_entities(articles: Sequence[Article]) -> EntityIndex:
     return builder.index(articles, forms)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> tuple[str, ...]:
     """The comparable words of a name: ASCII, lower case, without article, titles, initials or possessives.
 
@@ -246,7 +248,9 @@ def same_token(a: str, b: str) -> bool:
     """
     if a == b:
         return True
-    if min(len(a), len(b)) < MIN_FUZZY_TOKEN or _DIGITS.search(a) or _DIGITS.search(b):
+    if min(len(a), len(b)) < MIN_FUZZY_TOKEN or not (_starts(a) & _starts(b)):
+        return False
+    if not (a.isalpha() and b.isalpha()) and (_DIGITS.search(a) or _DIGITS.search(b)):
         return False
     a, b = a.translate(_LEET), b.translate(_LEET)
     if a[0] == b[0]:
@@ -256,6 +260,14 @@ def same_token(a: str, b: str) -> bool:
         if len(skeleton_a) >= MIN_FUZZY_TOKEN and skeleton_a == skeleton_b:
             return True
     return sound(a) == sound(b)
+
+
+@lru_cache(maxsize=1 << 16)
+def _starts(token: str) -> frozenset[str]:
+    """The letters two tokens must share one of to be `same_token`: the first letter (digit typos undone) and
+    the first letter of the Metaphone code."""
+    folded = token.translate(_LEET)
+    return frozenset((folded[:1], sound(folded)[0][:1]))
 
 
 def sounds_alike(a: str, b: str) -> bool:
@@ -283,6 +295,7 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return same_joined(a, b)
 
 
+@lru_cache(maxsize=1 << 14)
 def _without_generation(key: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in key if t not in GENERATIONS) or key
 
@@ -416,15 +429,26 @@ def _vehicle(text: str, mention: Mention, airlines: frozenset[str]) -> tuple[str
     these names (ORG "Boeing", PRODUCT "737-8", ORG "MAX"); the maker before the designation keeps its own mention.
     A flight's written name starts with the airline's words before it (`airlines`: words of the story's
     organisation names)."""
+    return next(
+        ((written, key) for start, end, written, key in _vehicles(text, airlines) if start < mention.end and mention.start < end),
+        None,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _vehicles(text: str, airlines: frozenset[str]) -> tuple[tuple[int, int, str, tuple[str, ...]], ...]:
+    """The flights, then the models, a sentence names: the span a mention must overlap, the name as written, the key."""
+    if not _DIGIT.search(text):
+        return ()
+    found = []
     for match in _FLIGHT.finditer(text):
         start = _airline_start(text, match.start(), airlines)
-        if start < mention.end and mention.start < match.end():
-            return text[start:match.end()], ("flight", match[1] or match[2])
+        found.append((start, match.end(), text[start:match.end()], ("flight", match[1] or match[2])))
     for match in _MODEL.finditer(text):
-        if match.start("number") < mention.end and mention.start < match.end() and any(c.isdigit() for c in match[0]):
-            parts = re.findall(r"[a-z]+|\d+", match[0][match.start("number") - match.start():].lower())
-            return _ARTICLE_START.sub("", match[0]), ("model", *sorted(p for p in parts if len(p) > 1 or p.isdigit()))
-    return None
+        parts = re.findall(r"[a-z]+|\d+", match[0][match.start("number") - match.start():].lower())
+        key = ("model", *sorted(p for p in parts if len(p) > 1 or p.isdigit()))
+        found.append((match.start("number"), match.end(), _ARTICLE_START.sub("", match[0]), key))
+    return tuple(found)
 
 
 def _airline_start(text: str, start: int, airlines: frozenset[str]) -> int:
@@ -643,6 +667,11 @@ class _EntityBuilder:
         written apart ("Notredame"); other words join a word that sounds alike ("Kyiv" / "Kiev")."""
         surnames = self.surnames()
         given = {k[0] for keys in self.keys for k in keys if _has_patronymic(k)}  # matched by sound, not spelling
+        apart: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # multi-word names of things, written together
+        for number, keys in enumerate(self.keys):
+            for key in keys if not self.person[number] else ():
+                if len(key) > 1:
+                    apart["".join(_words(key))].add(key)
         tied = tied or {}
         single: list[int] = []  # entities of single words, which other single words may join
         for form in sorted(forms, key=lambda f: -len(f.places)):
@@ -657,7 +686,7 @@ class _EntityBuilder:
                 self.ambiguous[form.key] = people
             elif (number := self._acronym_of(token.replace(".", ""), form, tied)) is not None:
                 self.of_key[form.key] = number
-            elif (number := self._written_apart(token)) is not None:
+            elif (number := self._written_apart(token, apart)) is not None:
                 self._join(number, form)
             elif (number := next((n for n in single if sounds_alike(self.keys[n][0][0], token)), None)) is not None:
                 self._join(number, form)
@@ -681,12 +710,10 @@ class _EntityBuilder:
             votes = self.votes[a]
             self.person[a] = votes["PERSON"] > 0 and votes["PERSON"] >= max(votes.values())
 
-    def _written_apart(self, token: str) -> int | None:
-        """The one organisation or place whose multi-word name is this word written apart ("Nay Pyi Taw")."""
-        fits = {
-            n for n, keys in enumerate(self.keys)
-            if not self.person[n] for key in keys if len(key) > 1 and "".join(_words(key)) == token
-        }
+    def _written_apart(self, token: str, apart: dict[str, set[tuple[str, ...]]]) -> int | None:
+        """The one organisation or place whose multi-word name (`apart`: by its words joined) is this word written
+        apart ("Saint-Denis" / "Saint Denis")."""
+        fits = {self.of_key[key] for key in apart.get(token, ())}
         return fits.pop() if len(fits) == 1 else None
 
     def _acronym_of(self, token: str, form: _Form, tied: dict[str, list[tuple[str, ...]]]) -> int | None:
@@ -738,6 +765,7 @@ class _EntityBuilder:
         return _describe(articles, forms, by_mention, self.person, fullest)
 
 
+@lru_cache(maxsize=1 << 14)
 def _words(key: tuple[str, ...]) -> tuple[str, ...]:
     """A key without its connectives ("cathedral of notre dame" -> cathedral, notre, dame)."""
     return tuple(t for t in key if t not in _CONNECTIVES) or key
@@ -790,11 +818,10 @@ def _missed_acronyms(sentence: Sentence) -> list[Mention]:
 
 def _missed_flights(sentence: Sentence, airlines: frozenset[str]) -> list[Mention]:
     """Flight numbers NER did not tag ("Germanwings Flight 4U 9525", "The GWI9525 flight"), as PRODUCT mentions."""
-    found = []
-    for match in _FLIGHT.finditer(sentence.text):
-        start = _airline_start(sentence.text, match.start(), airlines)
-        found.append(Mention(sentence.text[start:match.end()], "PRODUCT", start, match.end()))
-    return found
+    return [
+        Mention(written, "PRODUCT", start, end)
+        for start, end, written, key in _vehicles(sentence.text, airlines) if key[0] == "flight"
+    ]
 
 
 def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -828,9 +855,14 @@ def _describe(
                     roles[number].append(role)
     entities: list[Entity] = []
     renumber: dict[int, int] = {}
-    for number in sorted(written, key=lambda n: min(p for p, e in by_mention.items() if e == n)):
+    first_place: dict[int, tuple[int, int, int]] = {}
+    naming: dict[int, set[int]] = defaultdict(set)
+    for place, number in by_mention.items():
+        first_place[number] = min(first_place.get(number, place), place)
+        naming[number].add(place[0])
+    for number in sorted(written, key=first_place.__getitem__):
         renumber[number] = len(entities)
-        articles_naming = sorted({p[0] for p, e in by_mention.items() if e == number})
+        articles_naming = sorted(naming[number])
         entities.append(Entity(
             name=_canonical_name(written[number], token_sources),
             label="PERSON" if person[number] else _majority_label(labels[number]),
@@ -867,10 +899,12 @@ def _canonical_name(written: list[str], token_sources: dict[str, set[int]]) -> s
     for key in keys.values():
         words["".join(key)] = max(words.get("".join(key), 0), len(key))
 
+    counts = Counter(bare)
+
     def score(form: str) -> tuple[int, float, int]:
         key = keys[form]
         spelling = sum(len(token_sources.get(t, ())) for t in key) / max(1, len(key))
-        return words["".join(key)], spelling, bare.count(form)
+        return words["".join(key)], spelling, counts[form]
 
     return max(keys, key=score)
 
