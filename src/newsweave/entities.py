@@ -101,7 +101,10 @@ _FLIGHT = re.compile(r"\b[Ff]light\s+(?:[A-Z]{2,3}\s?|[A-Z0-9]{2}\s)?(\d{1,4})\b
 _WORD_BEFORE = re.compile(r"([A-Z][\w&'’.]*)\s+$")
 MAX_AIRLINE_WORDS = 3
 """Capitalised words before "Flight" that the story names as an organisation are the airline's name."""
-_MODEL = re.compile(r"(?:\b[A-Z][a-z]+\s+)?\b(?P<number>[A-Z]{0,2}\d{3,4}(?:-\d{1,2})?)(?:\s?(?:MAX|Max)\b)?(?:\s\d{1,2}\b)?")
+_MODEL = re.compile(  # a designation of 3-4 figures, not a year ("Sochi 2014")
+    r"(?:\b[A-Z][a-z]+\s+)?\b(?P<number>(?:[A-Z]{1,2}|(?!(?:1[89]|20)\d\d\b))\d{3,4}(?:-\d{1,2})?)"
+    r"(?:\s?(?:MAX|Max)\b)?(?:\s\d{1,2}\b)?"
+)
 _ARTICLE_START = re.compile(r"^(?:The|A|An)\s+")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&.]{1,7})\)(?!\s*[-–—])")
 _ROLE_WORDS = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3})$")
