@@ -186,7 +186,7 @@ def canonical_entities(articles: Sequence[Article]) -> EntityIndex:
     return builder.index(articles, forms)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def name_key(text: str) -> tuple[str, ...]:
     """The comparable words of a name: ASCII, lower case, without article, titles, initials or possessives.
 
@@ -232,7 +232,7 @@ def skeleton(token: str) -> str:
     return _DOUBLE.sub(r"\1", folded[:1] + _VOWELS.sub("", folded[1:]))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def sound(token: str) -> tuple[str, tuple[frozenset[str], ...]]:
     """How a token sounds across romanisations: its Metaphone code (q/k/g, c/ch/ts, doubled letters, dropped
     vowels) after folding y to i and th/dh to t/d, with the quality (a / e-i / o-u) of each vowel group."""
@@ -241,7 +241,7 @@ def sound(token: str) -> tuple[str, tuple[frozenset[str], ...]]:
     return jellyfish.metaphone(folded), vowels
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def same_token(a: str, b: str) -> bool:
     """Whether two name tokens are one name spelled differently (transliteration or typo).
 
@@ -265,7 +265,7 @@ def same_token(a: str, b: str) -> bool:
     return sound(a) == sound(b)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _starts(token: str) -> frozenset[str]:
     """The letters two tokens must share one of to be `same_token`: the first letter (digit typos undone) and
     the first letter of the Metaphone code."""
