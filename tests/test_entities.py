@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsweave.analyze import split_sentences
-from newsweave.entities import analyze_entities, call_names, name_key, same_name, same_person, same_token
+from newsweave.entities import _vehicles, analyze_entities, call_names, name_key, same_name, same_person, same_token
 from newsweave.models import Article
 
 
@@ -281,3 +281,21 @@ def test_king_is_not_called_by_the_name_of_a_son_named_bin_him():
 ])
 def test_organisation_and_place_names(a, b, places, shorter_is_place, same):
     assert same_name(name_key(a), name_key(b), frozenset(places), shorter_is_place=shorter_is_place) is same
+
+
+@pytest.mark.parametrize("story, spellings", [
+    ("real-a-05", ("Ethiopian Airlines Flight 302", "Flight ET302", "flight ET302", "Flight ET 302")),
+    ("real-b-03", ("Germanwings Flight 4U 9525", "flight 4U 9525", "GWI9525", "Flight 9525")),
+    ("real-a-05", ("Boeing 737-8 MAX", "Boeing 737-8 Max", "Boeing 737 Max 8")),
+    ("real-b-03", ("Airbus A320", "Airbus 320", "A320")),
+])
+def test_flight_or_model_written_differently_is_one_shown_product(real_stories, story, spellings):
+    entities = real_stories[story][1]
+    assert _one_entity_holds(entities, *spellings)
+    assert next(e for e in entities if _one_entity_holds([e], *spellings))["type"] == "PRODUCT"
+
+
+def test_a_year_after_a_name_is_not_a_model_designation():
+    """"Mascots of the Olympic Games Sochi 2014" (Multi-News dev) names no vehicle; "Boeing 747" does."""
+    assert _vehicles("Mascots of the Olympic Games Sochi 2014, the page said.", frozenset()) == ()
+    assert [key for *_, key in _vehicles("The Boeing 747 landed.", frozenset())] == [("model", "747")]

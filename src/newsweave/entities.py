@@ -91,6 +91,7 @@ _ROUND_VOWEL = re.compile(r"(?<=[aeiou])u(?=[^aeiou]|$)")
 _VOWELS = re.compile(r"[aeiouy]")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 _DIGITS = re.compile(r"\d.*\d")
+_DIGIT = re.compile(r"\d")
 _VOWEL_CLASS = {"a": "a", "e": "e", "i": "e", "o": "o", "u": "o"}
 _DOUBLE = re.compile(r"(.)\1+")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]{3,}")
@@ -101,7 +102,10 @@ _FLIGHT = re.compile(r"\b[Ff]light\s+(?:[A-Z]{2,3}\s?|[A-Z0-9]{2}\s)?(\d{1,4})\b
 _WORD_BEFORE = re.compile(r"([A-Z][\w&'’.]*)\s+$")
 MAX_AIRLINE_WORDS = 3
 """Capitalised words before "Flight" that the story names as an organisation are the airline's name."""
-_MODEL = re.compile(r"(?:\b[A-Z][a-z]+\s+)?\b(?P<number>[A-Z]{0,2}\d{3,4}(?:-\d{1,2})?)(?:\s?(?:MAX|Max)\b)?(?:\s\d{1,2}\b)?")
+_MODEL = re.compile(  # a designation of 3-4 figures, not a year ("Sochi 2014")
+    r"(?:\b[A-Z][a-z]+\s+)?\b(?P<number>(?:[A-Z]{1,2}|(?!(?:1[89]|20)\d\d\b))\d{3,4}(?:-\d{1,2})?)"
+    r"(?:\s?(?:MAX|Max)\b)?(?:\s\d{1,2}\b)?"
+)
 _ARTICLE_START = re.compile(r"^(?:The|A|An)\s+")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&.]{1,7})\)(?!\s*[-–—])")
 _ROLE_WORDS = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3})$")
@@ -151,7 +155,7 @@ class EntityIndex:
 
 
 def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
+    return _DIGIT.search(text) is not None
 
 
 def analyze_entities(articles: Sequence[Article]) -> tuple[list[Article], EntityIndex]:
@@ -197,6 +201,7 @@ def canonical_entities(articles: Sequence[Article]) -> tuple[list[Article], Enti
     return articles, builder.index(articles, forms)
 
 
+@lru_cache(maxsize=1 << 14)
 def name_key(text: str) -> tuple[str, ...]:
     """The comparable words of a name: ASCII, lower case, without article, titles, initials or possessives.
 
@@ -242,7 +247,7 @@ def skeleton(token: str) -> str:
     return _DOUBLE.sub(r"\1", folded[:1] + _VOWELS.sub("", folded[1:]))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def sound(token: str) -> tuple[str, tuple[frozenset[str], ...]]:
     """How a token sounds across romanisations: its Metaphone code (q/k/g, c/ch/ts, doubled letters, dropped
     vowels) after folding y to i and th/dh to t/d, with the quality (a / e-i / o-u) of each vowel group."""
@@ -251,7 +256,7 @@ def sound(token: str) -> tuple[str, tuple[frozenset[str], ...]]:
     return jellyfish.metaphone(folded), vowels
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def same_token(a: str, b: str) -> bool:
     """Whether two name tokens are one name spelled differently (transliteration or typo).
 
@@ -261,7 +266,9 @@ def same_token(a: str, b: str) -> bool:
     """
     if a == b:
         return True
-    if min(len(a), len(b)) < MIN_FUZZY_TOKEN or _DIGITS.search(a) or _DIGITS.search(b):
+    if min(len(a), len(b)) < MIN_FUZZY_TOKEN or not (_starts(a) & _starts(b)):
+        return False
+    if not (a.isalpha() and b.isalpha()) and (_DIGITS.search(a) or _DIGITS.search(b)):
         return False
     a, b = a.translate(_LEET), b.translate(_LEET)
     if a[0] == b[0]:
@@ -271,6 +278,14 @@ def same_token(a: str, b: str) -> bool:
         if len(skeleton_a) >= MIN_FUZZY_TOKEN and skeleton_a == skeleton_b:
             return True
     return sound(a) == sound(b)
+
+
+@lru_cache(maxsize=1 << 14)
+def _starts(token: str) -> frozenset[str]:
+    """The letters two tokens must share one of to be `same_token`: the first letter (digit typos undone) and
+    the first letter of the Metaphone code."""
+    folded = token.translate(_LEET)
+    return frozenset((folded[:1], sound(folded)[0][:1]))
 
 
 def sounds_alike(a: str, b: str) -> bool:
@@ -298,6 +313,7 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return same_joined(a, b)
 
 
+@lru_cache(maxsize=1 << 14)
 def _without_generation(key: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in key if t not in GENERATIONS) or key
 
@@ -433,15 +449,26 @@ def _vehicle(text: str, mention: Mention, airlines: frozenset[str]) -> tuple[str
     these names (ORG "Boeing", PRODUCT "737-8", ORG "MAX"); the maker before the designation keeps its own mention.
     A flight's written name starts with the airline's words before it (`airlines`: words of the story's
     organisation names)."""
+    return next(
+        ((written, key) for start, end, written, key in _vehicles(text, airlines) if start < mention.end and mention.start < end),
+        None,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _vehicles(text: str, airlines: frozenset[str]) -> tuple[tuple[int, int, str, tuple[str, ...]], ...]:
+    """The flights, then the models, a sentence names: the span a mention must overlap, the name as written, the key."""
+    if not _DIGIT.search(text):
+        return ()
+    found = []
     for match in _FLIGHT.finditer(text):
         start = _airline_start(text, match.start(), airlines)
-        if start < mention.end and mention.start < match.end():
-            return text[start:match.end()], ("flight", match[1] or match[2])
+        found.append((start, match.end(), text[start:match.end()], ("flight", match[1] or match[2])))
     for match in _MODEL.finditer(text):
-        if match.start("number") < mention.end and mention.start < match.end() and any(c.isdigit() for c in match[0]):
-            parts = re.findall(r"[a-z]+|\d+", match[0][match.start("number") - match.start():].lower())
-            return _ARTICLE_START.sub("", match[0]), ("model", *sorted(p for p in parts if len(p) > 1 or p.isdigit()))
-    return None
+        parts = re.findall(r"[a-z]+|\d+", match[0][match.start("number") - match.start():].lower())
+        key = ("model", *sorted(p for p in parts if len(p) > 1 or p.isdigit()))
+        found.append((match.start("number"), match.end(), _ARTICLE_START.sub("", match[0]), key))
+    return tuple(found)
 
 
 def _airline_start(text: str, start: int, airlines: frozenset[str]) -> int:
@@ -660,6 +687,11 @@ class _EntityBuilder:
         written apart ("Notredame"); other words join a word that sounds alike ("Kyiv" / "Kiev")."""
         surnames = self.surnames()
         given = {k[0] for keys in self.keys for k in keys if _has_patronymic(k)}  # matched by sound, not spelling
+        apart: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # multi-word names of things, written together
+        for number, keys in enumerate(self.keys):
+            for key in keys if not self.person[number] else ():
+                if len(key) > 1:
+                    apart["".join(_words(key))].add(key)
         tied = tied or {}
         single: list[int] = []  # entities of single words, which other single words may join
         for form in sorted(forms, key=lambda f: -len(f.places)):
@@ -674,7 +706,7 @@ class _EntityBuilder:
                 self.ambiguous[form.key] = people
             elif (number := self._acronym_of(token.replace(".", ""), form, tied)) is not None:
                 self.of_key[form.key] = number
-            elif (number := self._written_apart(token)) is not None:
+            elif (number := self._written_apart(token, apart)) is not None:
                 self._join(number, form)
             elif (number := next((n for n in single if sounds_alike(self.keys[n][0][0], token)), None)) is not None:
                 self._join(number, form)
@@ -698,12 +730,10 @@ class _EntityBuilder:
             votes = self.votes[a]
             self.person[a] = votes["PERSON"] > 0 and votes["PERSON"] >= max(votes.values())
 
-    def _written_apart(self, token: str) -> int | None:
-        """The one organisation or place whose multi-word name is this word written apart ("Nay Pyi Taw")."""
-        fits = {
-            n for n, keys in enumerate(self.keys)
-            if not self.person[n] for key in keys if len(key) > 1 and "".join(_words(key)) == token
-        }
+    def _written_apart(self, token: str, apart: dict[str, set[tuple[str, ...]]]) -> int | None:
+        """The one organisation or place whose multi-word name (`apart`: by its words joined) is this word written
+        apart ("Saint-Denis" / "Saint Denis")."""
+        fits = {self.of_key[key] for key in apart.get(token, ())}
         return fits.pop() if len(fits) == 1 else None
 
     def _acronym_of(self, token: str, form: _Form, tied: dict[str, list[tuple[str, ...]]]) -> int | None:
@@ -755,6 +785,7 @@ class _EntityBuilder:
         return _describe(articles, forms, by_mention, self.person, fullest)
 
 
+@lru_cache(maxsize=1 << 14)
 def _words(key: tuple[str, ...]) -> tuple[str, ...]:
     """A key without its connectives ("cathedral of notre dame" -> cathedral, notre, dame)."""
     return tuple(t for t in key if t not in _CONNECTIVES) or key
@@ -807,11 +838,10 @@ def _missed_acronyms(sentence: Sentence) -> list[Mention]:
 
 def _missed_flights(sentence: Sentence, airlines: frozenset[str]) -> list[Mention]:
     """Flight numbers NER did not tag ("Germanwings Flight 4U 9525", "The GWI9525 flight"), as PRODUCT mentions."""
-    found = []
-    for match in _FLIGHT.finditer(sentence.text):
-        start = _airline_start(sentence.text, match.start(), airlines)
-        found.append(Mention(sentence.text[start:match.end()], "PRODUCT", start, match.end()))
-    return found
+    return [
+        Mention(written, "PRODUCT", start, end)
+        for start, end, written, key in _vehicles(sentence.text, airlines) if key[0] == "flight"
+    ]
 
 
 def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -845,9 +875,14 @@ def _describe(
                     roles[number].append(role)
     entities: list[Entity] = []
     renumber: dict[int, int] = {}
-    for number in sorted(written, key=lambda n: min(p for p, e in by_mention.items() if e == n)):
+    first_place: dict[int, tuple[int, int, int]] = {}
+    naming: dict[int, set[int]] = defaultdict(set)
+    for place, number in by_mention.items():
+        first_place[number] = min(first_place.get(number, place), place)
+        naming[number].add(place[0])
+    for number in sorted(written, key=first_place.__getitem__):
         renumber[number] = len(entities)
-        articles_naming = sorted({p[0] for p, e in by_mention.items() if e == number})
+        articles_naming = sorted(naming[number])
         entities.append(Entity(
             name=_canonical_name(written[number], token_sources),
             label="PERSON" if person[number] else _majority_label(labels[number]),
@@ -884,10 +919,12 @@ def _canonical_name(written: list[str], token_sources: dict[str, set[int]]) -> s
     for key in keys.values():
         words["".join(key)] = max(words.get("".join(key), 0), len(key))
 
+    counts = Counter(bare)
+
     def score(form: str) -> tuple[int, float, int]:
         key = keys[form]
         spelling = sum(len(token_sources.get(t, ())) for t in key) / max(1, len(key))
-        return words["".join(key)], spelling, bare.count(form)
+        return words["".join(key)], spelling, counts[form]
 
     return max(keys, key=score)
 
