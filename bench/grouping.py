@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from cluster_baseline import cluster_texts  # noqa: E402
 
-from newsweave.cli._corpus import cluster_articles  # noqa: E402
 from newsweave.models import Article  # noqa: E402
+from newsweave.stream import StreamGrouper, batches  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 DEFAULT_DEV = DATA / "multinews-dev.jsonl"
@@ -122,11 +122,12 @@ def b_cubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, fl
 
 
 def run_newsweave(articles: Sequence[Article]) -> tuple[dict[str, str], Counter]:
-    """newsweave's stateless grouping; a page left out becomes its own story."""
+    """newsweave's stream grouping, as `newsweave cluster` runs it; a page left out becomes its own story."""
     copies = [Article(id=a.id, text=a.text, source=a.source, title=a.title, published=a.published) for a in articles]
-    assigned = cluster_articles(copies)
-    predicted = {a.id: assigned[a.id][0] or f"alone:{a.id}" for a in articles}
-    return predicted, Counter(reason for _, _, reason in assigned.values() if reason)
+    stream = StreamGrouper()
+    decisions = [d for batch in batches(copies) for d in stream.decide(batch)]
+    predicted = {d.article_id: d.story_id or f"alone:{d.article_id}" for d in decisions}
+    return predicted, Counter(d.dropped_reason for d in decisions if d.dropped_reason)
 
 
 def run_baseline(articles: Sequence[Article]) -> dict[str, str]:

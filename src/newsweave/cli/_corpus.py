@@ -11,18 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError, StoreError
-from ..dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
-from ..group import GroupInput, StoryGrouper
 from ..ingest import article_from_document
 from ..models import Article
 from ..sources import SourceItem, read_sources
 from ..store import DB_ENV_VARIABLE, Store, default_db_path
+from ..stream import Decision, StreamGrouper, batches
 from ._output import open_output, progress
 
 EXIT_SKIPPED = 2
 INGEST_BATCH = 200
 """Reports stored per transaction: a killed ingest loses at most this many, and a re-run adds them."""
-CLUSTER_BATCH = 256
 TITLE_WIDTH = 60
 
 
@@ -127,67 +125,26 @@ def _article_batches(items: Iterable[SourceItem], tally: dict[str, int], size: i
 def run_cluster(args: argparse.Namespace) -> int:
     """Run `newsweave cluster`."""
     ids, articles, skipped = _read_stream(Path(args.stream))
-    assigned = cluster_articles(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster"))
+    stream = StreamGrouper()
+    decided: dict[str, Decision] = {}
+    for batch in batches(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster")):
+        decided.update((d.article_id, d) for d in stream.decide(batch))
     with open_output(args.out) as sink:
         for article_id in ids:
-            story, duplicate_of, dropped = assigned.get(article_id, (None, None, "unreadable"))
-            line: dict[str, Any] = {"id": article_id, "story": story}
-            if duplicate_of:
-                line["duplicate_of"] = duplicate_of
-            if dropped:
-                line["dropped"] = dropped
-            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sink.write(json.dumps(_cluster_line(article_id, decided.get(article_id)), ensure_ascii=False) + "\n")
     return EXIT_SKIPPED if skipped else 0
 
 
-def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_BATCH) -> dict[str, tuple[str | None, str | None, str | None]]:
-    """Group a stream statelessly: article id -> (story id or None, origin it copies, reason it was left out)."""
-    grouper = StoryGrouper()
-    duplicates = NearDuplicateIndex()
-    fingerprints: dict[str, str] = {}
-    assigned: dict[str, tuple[str | None, str | None, str | None]] = {}
-    pending: list[tuple[Article, str]] = []
-    copies: list[tuple[str, str]] = []
-
-    def flush() -> None:
-        story_ids = grouper.assign([GroupInput(a.id, _group_text(a, text), a.published) for a, text in pending])
-        for (article, _), story_id in zip(pending, story_ids):
-            assigned[article.id] = (story_id, None, None)
-        for copy_id, origin in copies:
-            assigned[copy_id] = (assigned[origin][0], origin, None)
-        for _, members in grouper.pop_closed():
-            duplicates.remove(members)
-        pending.clear()
-        copies.clear()
-
-    for article in articles:
-        text, reason, published = clean_for_corpus(article.text)
-        article.published = article.published or published
-        if reason is not None:
-            assigned[article.id] = (None, None, reason)
-            continue
-        fingerprint = text_fingerprint(text)
-        origin = fingerprints.get(fingerprint)
-        signature = duplicates.signature(text) if origin is None else None
-        if origin is None:
-            origin = duplicates.origin_of(signature)
-        if origin is not None:
-            if origin in assigned:
-                assigned[article.id] = (assigned[origin][0], origin, None)
-            else:
-                copies.append((article.id, origin))
-            continue
-        fingerprints[fingerprint] = article.id
-        duplicates.add(article.id, signature)
-        pending.append((article, text))
-        if len(pending) >= batch_size:
-            flush()
-    flush()
-    return assigned
-
-
-def _group_text(article: Article, text: str) -> str:
-    return f"{article.title}\n{text}" if article.title else text
+def _cluster_line(article_id: str, decision: Decision | None) -> dict[str, Any]:
+    """One output line: the story, and the origin of a copy or why a page was left out (unreadable: not decided)."""
+    if decision is None:
+        return {"id": article_id, "story": None, "dropped": "unreadable"}
+    line: dict[str, Any] = {"id": article_id, "story": decision.story_id}
+    if decision.duplicate_of:
+        line["duplicate_of"] = decision.duplicate_of
+    if decision.dropped_reason:
+        line["dropped"] = decision.dropped_reason
+    return line
 
 
 def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
