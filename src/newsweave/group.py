@@ -65,6 +65,7 @@ MAX_OPEN_STORIES = 5000
 """At most this many stories stay open (the least recently joined close first)."""
 MAX_EXPLAINED = 8
 """At most this many shared names (and places, and dates) are kept to explain a placement."""
+TITLE_CASE_MAX_CHARS = 150
 TITLE_CASE_WORDS = 4
 TITLE_CASE_SHARE = 0.7
 """A line of at least `TITLE_CASE_WORDS` words, this share of them capitalised, is a title-case headline."""
@@ -74,8 +75,10 @@ _APART = -2.0
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NAME_RUN = re.compile(r"[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*)*")
-_PLACE_CUE = re.compile(r"\b(?:in|at|near|outside|off|across)\s+(?:the\s+)?([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
+_DATE_HINT = re.compile(r"(?:19|20)\d\d|/\s*\d\d\b")
+_PLACE_CUE = re.compile(r"\b(?:in|at|near|outside|off|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTRACTION = re.compile(r"['’](?:m|ve|ll|d|re|t)$", re.IGNORECASE)
 _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -216,19 +219,21 @@ class ReportFacts:
 def report_facts(text: str, published: date | None = None) -> ReportFacts:
     """Names, places and dates of a report: capitalised words the text never writes in lower case
     (sentence-initial words and headline capitals are written so elsewhere), dates by pattern."""
-    lower = {word for word in _WORD.findall(text) if word[0].islower()}
+    lower = set(_LOWER_WORD.findall(text))
     names: Counter[str] = Counter()
     written: dict[str, str] = {}
     prose = "\n".join(line for line in text.split("\n") if not _is_title_case(line))
     for run in _NAME_RUN.findall(prose):
-        keys = [key for key in map(_name_key, run.split()) if key and key not in lower]
-        shown = " ".join(word for word in run.split() if _name_key(word) in keys)
+        words = run.split()
+        keys = [_name_key(word) for word in words]
+        shown = " ".join(word for word, key in zip(words, keys) if key and key not in lower)
         for key in keys:
-            names[key] += 1
-            if len(shown) > len(written.get(key, "")):
-                written[key] = shown
+            if key and key not in lower:
+                names[key] += 1
+                if len(shown) > len(written.get(key, "")):
+                    written[key] = shown
     places = frozenset(key for run in _PLACE_CUE.findall(prose) for key in map(_name_key, run.split()) if key in names)
-    days = set(named_days(text))
+    days = named_days(text)
     if published is not None:
         days.add(published)
     return ReportFacts(names, written, places, frozenset(days))
@@ -236,6 +241,8 @@ def report_facts(text: str, published: date | None = None) -> ReportFacts:
 
 def named_days(text: str) -> set[date]:
     """The full dates a text gives (May 3, 2013; 3 May 2013; 5/3/13, month first unless impossible; 2013-05-03)."""
+    if not _DATE_HINT.search(text):
+        return set()
     found: set[date | None] = set()
     for month, day, year in _MONTH_DAY_YEAR.findall(text):
         found.add(_day(int(year), _MONTH_NUMBERS[month[:3].lower()], int(day)))
@@ -260,6 +267,8 @@ def _day(year: int, month: int, day: int) -> date | None:
 
 def _is_title_case(line: str) -> bool:
     """A headline in title case ("Lindsay Lohan Checks Into Betty Ford"): its capitals say nothing of names."""
+    if len(line) > TITLE_CASE_MAX_CHARS:
+        return False
     words = _WORD.findall(line)
     return len(words) >= TITLE_CASE_WORDS and sum(word[0].isupper() for word in words) >= TITLE_CASE_SHARE * len(words)
 
