@@ -159,6 +159,17 @@ def test_brief_of_a_batch_object_is_computed_and_nothing_is_stored(client: TestC
     assert client.get("/api/stories").json()["stories"] == before
 
 
+def test_explain_says_why_each_report_of_a_story_joined(client: TestClient, seed_story: dict) -> None:
+    answer = client.get(f"/api/stories/{seed_story['id']}/explain")
+    assert answer.status_code == 200
+    reports = answer.json()["reports"]
+    assert len(reports) == 3 and reports[0]["how"] == "started"
+    for report in reports[1:]:
+        assert report["how"] in {"joined", "grouped"} and report["score"] >= report["threshold"]
+        assert report["names"] or report["places"]
+    assert client.get("/api/stories/no-such-story/explain").status_code == 404
+
+
 def test_unknown_story_is_a_json_404(client: TestClient) -> None:
     answer = client.get("/api/stories/no-such-story")
     assert answer.status_code == 404

@@ -189,17 +189,20 @@ class Placement:
     names: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    how: str = "started"
+    """'started' the story, 'joined' an open story (score: cosine to its centroid), or was 'grouped' with
+    reports of its batch (score: mean similarity to them, the group's average reaching the threshold)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The placement as JSON-ready fields (the story id left out)."""
-        return {"score": self.score, "threshold": self.threshold, "names": list(self.names),
+        return {"how": self.how, "score": self.score, "threshold": self.threshold, "names": list(self.names),
                 "places": list(self.places), "dates": list(self.dates)}
 
     @classmethod
     def from_dict(cls, story_id: str, fields: dict[str, Any]) -> Placement:
         """The placement `to_dict` gave."""
         return cls(story_id, fields.get("score"), fields.get("threshold"), tuple(fields.get("names", ())),
-                   tuple(fields.get("places", ())), tuple(fields.get("dates", ())))
+                   tuple(fields.get("places", ())), tuple(fields.get("dates", ())), fields.get("how", "joined"))
 
 
 @dataclass(slots=True)
@@ -456,7 +459,7 @@ class StoryGrouper:
                 if scores[k] >= threshold and (best is None or scores[k] - threshold > best[0] - best[1]):
                     best = (float(scores[k]), threshold, story)
             if best is not None:
-                placements[i] = self._explain(best[2], facts[i], best[0], best[1])
+                placements[i] = self._explain(best[2], facts[i], best[0], best[1], "joined")
                 dots[i][best[2].id] = float(story_dots[i, position[best[2].id]])
         return placements, dots
 
@@ -527,7 +530,7 @@ class StoryGrouper:
                 if j != i:
                     self._widen(rest, reports[j], facts[j], clock=False)
             score = float(np.delete(similarity[k], k).mean())
-            placements[i] = self._explain(rest, facts[i], score, self.link_threshold)
+            placements[i] = self._explain(rest, facts[i], score, self.link_threshold, "grouped")
         return placements
 
     # -- keeping the open stories ------------------------------------------------------------
@@ -565,14 +568,14 @@ class StoryGrouper:
             if clock:
                 self.stream_arrival = max(self.stream_arrival or report.arrived, report.arrived)
 
-    def _explain(self, story: _OpenStory, facts: ReportFacts, score: float, threshold: float) -> Placement:
+    def _explain(self, story: _OpenStory, facts: ReportFacts, score: float, threshold: float, how: str) -> Placement:
         shared = sorted((key for key in facts.names if key in story.names),
                         key=lambda key: (-(story.names[key] + facts.names[key]), key))
         places = [key for key in shared if key in facts.places or key in story.places]
         names = [key for key in shared if key not in places]
         days = sorted(d for d in facts.days if any(abs((d - other).days) <= self.near_days for other in story.days))
         return Placement(story.id, round(score, 3), round(threshold, 3), _shown(names, facts.written, set(shared)),
-                         _shown(places, facts.written, set(shared)), tuple(d.isoformat() for d in days[:MAX_EXPLAINED]))
+                         _shown(places, facts.written, set(shared)), tuple(d.isoformat() for d in days[:MAX_EXPLAINED]), how)
 
     def _is_stale(self, story: _OpenStory) -> bool:
         """Whether the stream has passed the story: it is more than the span past its first report, by either clock."""

@@ -14,7 +14,7 @@ from .._errors import InputError, StoreError
 from ..ingest import article_from_document
 from ..models import Article
 from ..sources import SourceItem, read_sources
-from ..store import DB_ENV_VARIABLE, Store, default_db_path
+from ..store import DB_ENV_VARIABLE, JoinedReport, Store, default_db_path
 from ..stream import Decision, StreamGrouper, batches
 from ._output import open_output, progress
 
@@ -57,6 +57,9 @@ def add_parser(commands: Any) -> None:
     stories.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="only stories updated on or after this day")
     stories.add_argument("--limit", type=int, default=50, help="at most this many stories (default: 50)")
     stories.add_argument("--format", choices=("table", "json"), default="table")
+    stories.add_argument("--explain", metavar="STORY",
+                         help="say why each report of STORY is in it: the score it joined with, the names, places "
+                         "and dates it shares with the story, or the report it copies")
     stories.set_defaults(run=run_stories)
 
 
@@ -180,7 +183,9 @@ def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
 # -- stories ------------------------------------------------------------------------------------
 
 def run_stories(args: argparse.Namespace) -> int:
-    """Run `newsweave stories`."""
+    """Run `newsweave stories` (or `stories --explain STORY`)."""
+    if args.explain:
+        return _explain(args)
     with open_store(args.db, must_exist=True) as store:
         stories = store.stories(since=args.since, limit=args.limit)
     if args.format == "json":
@@ -194,6 +199,33 @@ def run_stories(args: argparse.Namespace) -> int:
             for s in stories]
     print(_table(("story", "title", "articles", "sources", "first seen", "last seen"), rows))
     return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    with open_store(args.db, must_exist=True) as store:
+        reports = store.explain(args.explain)
+    if args.format == "json":
+        for report in reports:
+            print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return 0
+    rows = [(r.article_id, _clip(r.title), *_why(r)) for r in reports]
+    print(_table(("report", "title", "score", "why", "shared names", "shared places", "shared dates"), rows))
+    return 0
+
+
+def _why(report: JoinedReport) -> tuple[str, str, str, str, str]:
+    """Score, how the report came in, and what it shares with its story, as table cells."""
+    placement = report.placement
+    if report.duplicate_of:
+        return "", f"copy of {report.duplicate_of}", "", "", ""
+    if placement is None:
+        return "", "grouped before placements were kept", "", "", ""
+    if placement.how == "started":
+        return "", "started the story", "", "", ""
+    how = (f"joined: score >= {placement.threshold:.2f}" if placement.how == "joined"
+           else f"grouped with its batch: average >= {placement.threshold:.2f}")
+    return (f"{placement.score:.3f}", how, ", ".join(placement.names), ", ".join(placement.places),
+            ", ".join(placement.dates))
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

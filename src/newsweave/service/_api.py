@@ -46,6 +46,8 @@ def router(*, token: str | None) -> APIRouter:
                       summary="List stories, newest first")
     api.add_api_route("/stories/{story_id}", get_story, methods=["GET"], response_model=Brief,
                       responses=NOT_FOUND, summary="The brief of one story, up to date")
+    api.add_api_route("/stories/{story_id}/explain", get_story_explanation, methods=["GET"], responses=NOT_FOUND,
+                      summary="Why each report of a story is in it: score, shared names, places and dates")
     api.add_api_route("/brief", post_brief, methods=["POST"], response_model=Brief, responses=ERRORS,
                       summary="The brief of a batch-input object, stored nowhere")
     return api
@@ -90,6 +92,16 @@ def get_stories(request: Request,
 def get_story(story_id: str, request: Request) -> JSONResponse:
     """The Brief JSON of one stored story, recomputed only when it has gained reports."""
     return JSONResponse(story_brief_or_404(request, story_id))
+
+
+def get_story_explanation(story_id: str, request: Request) -> dict[str, Any]:
+    """Each report of a story, in the order stored: how it came in (started, joined, grouped with its batch),
+    its score and threshold, the names, places and dates it shares with the story, or the report it copies."""
+    try:
+        reports = request.app.state.store.explain(story_id)
+    except NotFoundError:
+        raise NotFoundError(f"no story {story_id!r}; GET /api/stories lists the stories") from None
+    return {"story": story_id, "reports": [report.to_dict() for report in reports]}
 
 
 def post_brief(batch: BriefRequest) -> JSONResponse:
