@@ -69,6 +69,8 @@ TITLE_CASE_MAX_CHARS = 150
 TITLE_CASE_WORDS = 4
 TITLE_CASE_SHARE = 0.7
 """A line of at least `TITLE_CASE_WORDS` words, this share of them capitalised, is a title-case headline."""
+DATE_REACH = 30
+"""A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
 _APART = -2.0
 """Similarity given to two reports whose dates are years apart: no group can hold both."""
 
@@ -77,7 +79,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
-_DATE_HINT = re.compile(r"(?:19|20)\d\d|/\s*\d\d\b")
+_DATE_HINT = re.compile(r"\b(?:19|20)\d\d\b|/\s*\d\d\b")
 _PLACE_CUE = re.compile(r"\b(?:in|at|near|outside|off|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTRACTION = re.compile(r"['’](?:m|ve|ll|d|re|t)$", re.IGNORECASE)
@@ -244,7 +246,8 @@ def report_facts(text: str, published: date | None = None) -> ReportFacts:
 
 def named_days(text: str) -> set[date]:
     """The full dates a text gives (May 3, 2013; 3 May 2013; 5/3/13, month first unless impossible; 2013-05-03)."""
-    if not _DATE_HINT.search(text):
+    text = _date_windows(text)
+    if not text:
         return set()
     found: set[date | None] = set()
     for month, day, year in _MONTH_DAY_YEAR.findall(text):
@@ -259,6 +262,18 @@ def named_days(text: str) -> set[date]:
         found.add(_day(int(year), int(month), int(day)))
     found.discard(None)
     return found  # type: ignore[return-value]
+
+
+def _date_windows(text: str) -> str:
+    """The stretches of a text around its years and d/m/y numbers, one per line: all a full date can be in."""
+    spans: list[list[int]] = []
+    for match in _DATE_HINT.finditer(text):
+        start, end = max(0, match.start() - DATE_REACH), match.end() + 2
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return "\n".join(text[start:end] for start, end in spans)
 
 
 def _day(year: int, month: int, day: int) -> date | None:
