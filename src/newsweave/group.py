@@ -71,6 +71,8 @@ TITLE_CASE_SHARE = 0.7
 """A line of at least `TITLE_CASE_WORDS` words, this share of them capitalised, is a title-case headline."""
 DATE_REACH = 30
 """A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
+MAX_DAYS_COMPARED = 12
+"""Dates of a report compared with each other report's within a batch (its latest ones)."""
 _APART = -2.0
 """Similarity given to two reports whose dates are years apart: no group can hold both."""
 
@@ -525,12 +527,9 @@ class StoryGrouper:
         both_published = ~np.isnan(published[:, None] - published[None, :])
         apart = np.where(both_published, published[:, None] - published[None, :], arrived[:, None] - arrived[None, :])
         evidence[np.abs(np.nan_to_num(apart)) > self.published_span_days] -= self.far_penalty
-        dated = [i for i in range(n) if facts[i].days]
-        days = [np.array([d.toordinal() for d in facts[i].days]) for i in dated]
-        for a, i in enumerate(dated):
-            apart = np.array([np.abs(days[a][:, None] - other[None, :]).min() for other in days])
-            evidence[i, dated] += np.where(apart <= self.near_days, self.join_threshold - self.near_join_threshold, 0.0)
-            evidence[i, dated] = np.where(apart > self.named_dates_apart_days, _APART, evidence[i, dated])
+        apart = _sets_apart([facts[i].days for i in range(n)])
+        evidence[apart <= self.near_days] += self.join_threshold - self.near_join_threshold
+        evidence[np.isfinite(apart) & (apart > self.named_dates_apart_days)] = _APART
         return evidence
 
     def _start(self, group: list[int], reports: Sequence[GroupInput], facts: list[ReportFacts],
@@ -613,6 +612,21 @@ class StoryGrouper:
         keep = np.fromiter((label not in stale for label in self._row_story), dtype=bool, count=len(self._row_story))
         self._rows = self._rows[keep]
         self._row_story = [label for label in self._row_story if label not in stale]
+
+
+def _sets_apart(day_sets: Sequence[frozenset[date]]) -> np.ndarray:
+    """For each pair of reports, the fewest days between a date of one and a date of the other (inf when
+    either gives none); at most `MAX_DAYS_COMPARED` dates of a report are compared, the latest ones."""
+    width = min(MAX_DAYS_COMPARED, max((len(days) for days in day_sets), default=0))
+    table = np.full((len(day_sets), max(width, 1)), np.nan)
+    for row, days in enumerate(day_sets):
+        latest = sorted(d.toordinal() for d in days)[-width:] if width else []
+        table[row, :len(latest)] = latest
+    apart = np.full((len(day_sets), len(day_sets)), np.inf)
+    for mine in range(width):
+        for theirs in range(width):
+            apart = np.fmin(apart, np.abs(table[:, mine, None] - table[None, :, theirs]))
+    return apart
 
 
 def _ordinal(day: date | None) -> float:
