@@ -20,7 +20,7 @@ from ._output import open_output, progress
 
 EXIT_SKIPPED = 2
 INGEST_BATCH = 200
-"""Reports stored per transaction: a killed ingest loses at most this many, and a re-run adds them."""
+"""Reports stored per transaction and grouped together: a killed ingest loses at most this many, and a re-run adds them."""
 TITLE_WIDTH = 60
 
 
@@ -37,7 +37,7 @@ def add_parser(commands: Any) -> None:
     _add_db_option(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--batch-size", type=int, default=INGEST_BATCH,
-                        help=f"reports stored per transaction (default: {INGEST_BATCH})")
+                        help=f"reports stored per transaction and grouped together (default: {INGEST_BATCH})")
     ingest.set_defaults(run=run_ingest)
 
     cluster = commands.add_parser(
