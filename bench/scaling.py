@@ -72,7 +72,7 @@ def measure(dev: Path, size: int) -> dict:
             store.add_articles(batch)
         seconds = time.perf_counter() - start
         counts = store.counts()
-        open_stories = store._grouper.open_stories
+        open_stories = store.open_stories
         largest = store._db.execute(
             "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL GROUP BY story_id)").fetchone()[0]
         store.close()

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "belarus-2020-09"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEV_SLICE = FIXTURES / "multinews-dev-12.jsonl"
+ECB_SLICE = FIXTURES / "ecbplus-dev-4topics.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,11 @@ def seed_brief():
 def dev_clusters() -> list[dict]:
     """The first 12 clusters of the MultiNews dev set (real articles with human summaries)."""
     return [json.loads(line) for line in DEV_SLICE.read_text().splitlines()]
+
+
+@pytest.fixture(scope="session")
+def ecb_reports() -> list[dict]:
+    """ECB+ topics 1, 7, 20 and 22 (Cybulska & Vossen 2014, CC BY 3.0): 99 real reports, each labelled with
+    the real event it covers, two similar events per topic (two actresses' rehab check-ins, two Klitschko title
+    defences, two earthquakes on one island, two double killings)."""
+    return [json.loads(line) for line in ECB_SLICE.read_text(encoding="utf-8").splitlines()]

@@ -41,6 +41,22 @@ def test_ingest_then_stories_then_brief_of_a_story(tmp_path, seeds_dir, dev_clus
     assert brief["title"] == seed_story["title"]  # the page and the list name a story alike
 
 
+def test_stories_explain_prints_why_each_report_of_a_story_joined(tmp_path, seeds_dir, capsys):
+    db = tmp_path / "news.db"
+    main(["ingest", str(seeds_dir), "--db", str(db), "--quiet"])
+    assert main(["stories", "--db", str(db), "--format", "json"]) == 0
+    story = json.loads(capsys.readouterr().out.splitlines()[0])["id"]
+    assert main(["stories", "--db", str(db), "--explain", story]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["report", "title", "score"] and "started the story" in table[2]
+    assert all(">=" in line for line in table[3:]) and len(table) == 5
+    assert main(["stories", "--db", str(db), "--explain", story, "--format", "json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["how"] for line in lines][0] == "started" and all(line["score"] for line in lines[1:])
+    assert main(["stories", "--db", str(db), "--explain", "s-nothing"]) == 2
+    assert "newsweave stories" in capsys.readouterr().err
+
+
 def test_second_ingest_of_the_same_sources_adds_nothing(tmp_path, seeds_dir, capsys):
     db = tmp_path / "news.db"
     main(["ingest", str(seeds_dir), "--db", str(db), "--quiet"])

@@ -74,6 +74,13 @@ def test_mailing_list_form_of_the_dev_set_is_too_short(dev_clusters):
     assert clean_for_corpus(_dev_document(dev_clusters, 0, 1))[1] == "too-short"
 
 
+def test_one_paragraph_news_brief_is_a_report_but_a_short_form_is_not(ecb_reports, dev_clusters):
+    brief = next(r["text"] for r in ecb_reports if r["id"] == "22_6ecb")
+    assert len(brief.split()) < 40 and clean_for_corpus(brief)[1] is None
+    assert clean_for_corpus("You need to enable JavaScript to use this player. Reload the page to listen again now.")[1] == "too-short"
+    assert clean_for_corpus(_dev_document(dev_clusters, 0, 1))[1] == "too-short"
+
+
 def test_tweet_embed_cookie_wall_error_page_and_link_list_are_named():
     assert non_article_reason(clean_for_corpus(TWEET_EMBED)[0]) == "tweet-embed"
     assert clean_for_corpus(COOKIE_WALL)[1] == "cookie-wall"

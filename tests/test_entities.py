@@ -292,7 +292,7 @@ def test_organisation_and_place_names(a, b, places, shorter_is_place, same):
 def test_flight_or_model_written_differently_is_one_shown_product(real_stories, story, spellings):
     entities = real_stories[story][1]
     assert _one_entity_holds(entities, *spellings)
-    assert next(e for e in entities if _one_entity_holds([e], *spellings))["type"] == "PRODUCT"
+    assert next(e for e in entities if _one_entity_holds([e], *spellings)).type == "PRODUCT"
 
 
 def test_a_year_after_a_name_is_not_a_model_designation():

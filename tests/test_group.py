@@ -1,4 +1,4 @@
-"""Incremental story grouping on a slice of the dev set."""
+"""Story grouping on real reports: Multi-News dev clusters and ECB+ events (two similar events per topic)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from newsweave.dedup import clean_for_corpus
-from newsweave.group import GroupInput, StoryGrouper
+from newsweave.group import GroupInput, StoryGrouper, named_days, report_facts
 
 
 def _stream(dev_clusters: list[dict], *, seed: int = 0) -> tuple[list[GroupInput], dict[str, str]]:
@@ -23,6 +23,18 @@ def _stream(dev_clusters: list[dict], *, seed: int = 0) -> tuple[list[GroupInput
     return reports, truth
 
 
+def _ecb(ecb_reports: list[dict], *, dated: bool) -> list[GroupInput]:
+    return [GroupInput(r["id"], f"{r['title']}\n{r['text']}" if r["title"] else r["text"],
+                       date.fromisoformat(r["published"]) if dated and r.get("published") else None) for r in ecb_reports]
+
+
+def _stories(reports: list[GroupInput], story_ids: list[str]) -> set[frozenset[str]]:
+    members: dict[str, set[str]] = defaultdict(set)
+    for report, story_id in zip(reports, story_ids, strict=True):
+        members[story_id].add(report.id)
+    return {frozenset(m) for m in members.values()}
+
+
 def _b_cubed_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
     by_predicted, by_truth = defaultdict(set), defaultdict(set)
     for item in truth:
@@ -34,9 +46,13 @@ def _b_cubed_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _story_ids(grouper: StoryGrouper, reports: list[GroupInput]) -> list[str]:
+    return [placement.story_id for placement in grouper.assign(reports)]
+
+
 def test_dev_slice_is_grouped_into_its_clusters(dev_clusters):
     reports, truth = _stream(dev_clusters)
-    story_ids = StoryGrouper().assign(reports)
+    story_ids = _story_ids(StoryGrouper(), reports)
     predicted = dict(zip([r.id for r in reports], story_ids, strict=True))
     assert _b_cubed_f1(predicted, truth) >= 0.8
     assert len(set(story_ids)) < len(reports)
@@ -44,39 +60,93 @@ def test_dev_slice_is_grouped_into_its_clusters(dev_clusters):
 
 def test_same_order_gives_same_stories(dev_clusters):
     reports, _ = _stream(dev_clusters, seed=3)
-    whole = StoryGrouper().assign(reports)
-    again = StoryGrouper().assign(reports)
-    assert whole == again
+    assert StoryGrouper().assign(reports) == StoryGrouper().assign(reports)
 
 
-def test_time_window_keeps_an_old_story_from_taking_a_new_event(dev_clusters):
-    reports, _ = _stream(dev_clusters)
-    first = reports[0]
-    day = date(2021, 3, 1)
-    grouper = StoryGrouper(window_days=3)
-    [early] = grouper.assign([GroupInput("a", first.text, day)])
-    [next_day] = grouper.assign([GroupInput("b", first.text + " More.", day + timedelta(days=1))])
-    [much_later] = grouper.assign([GroupInput("c", first.text + " Again.", day + timedelta(days=40))])
-    assert early == next_day
-    assert much_later != early
+def test_order_within_a_batch_changes_no_story(dev_clusters):
+    reports, _ = _stream(dev_clusters, seed=3)
+    shuffled = random.Random(5).sample(reports, len(reports))
+    assert _stories(reports, _story_ids(StoryGrouper(), reports)) == _stories(shuffled, _story_ids(StoryGrouper(), shuffled))
 
 
-def test_a_steady_flow_of_reports_does_not_keep_a_story_open_past_its_span(dev_clusters):
+def test_two_actresses_checking_into_rehab_are_two_stories(ecb_reports):
+    topic = [r for r in ecb_reports if r["topic"] == 1]  # Tara Reid (2008) and Lindsay Lohan (2013)
+    reports = _ecb(topic, dated=False)
+    events = {r["id"]: r["event"] for r in topic}
+    for story in _stories(reports, _story_ids(StoryGrouper(), reports)):
+        assert len({events[report_id] for report_id in story}) == 1
+
+
+def test_a_partly_dated_stream_groups_as_the_undated_one(ecb_reports):
+    dated, undated = _ecb(ecb_reports, dated=True), _ecb(ecb_reports, dated=False)
+    assert sum(r.published is not None for r in dated) >= 5
+    assert _stories(dated, _story_ids(StoryGrouper(), dated)) == _stories(undated, _story_ids(StoryGrouper(), undated))
+
+
+def test_alike_reports_naming_dates_years_apart_are_two_stories(ecb_reports):
+    text = next(r["text"] for r in ecb_reports if r["id"] == "20_1ecb")  # a quake on Qeshm island
+    grouper = StoryGrouper()
+    first, same_week, years_later = grouper.assign([
+        GroupInput("a", f"Sunday, November 27, 2005\n{text}"),
+        GroupInput("b", f"Monday, November 28, 2005\n{text} Aftershocks followed."),
+        GroupInput("c", f"Sunday, September 10, 2010\n{text} Aftershocks followed on Monday."),
+    ])
+    assert same_week.story_id == first.story_id and same_week.dates == ("2005-11-28",)
+    assert years_later.story_id != first.story_id
+
+
+def test_reports_published_far_apart_need_more_similarity_but_are_not_walled_off(dev_clusters):
     text = _stream(dev_clusters)[0][0].text
+    day = date(2021, 3, 1)
+    grouper = StoryGrouper()
+    [first] = grouper.assign([GroupInput("a", text, day)])
+    [next_day] = grouper.assign([GroupInput("b", text + " More.", day + timedelta(days=1))])
+    [much_later] = grouper.assign([GroupInput("c", text + " Again.", day + timedelta(days=40))])
+    assert next_day.story_id == first.story_id and next_day.threshold < grouper.join_threshold
+    assert much_later.story_id == first.story_id  # the same words weeks later: a follow-up of the story
+    assert much_later.threshold == grouper.join_threshold + grouper.far_penalty
+
+
+def test_a_story_closes_once_the_stream_is_past_its_span(dev_clusters):
+    reports, _ = _stream(dev_clusters)
     start = date(2021, 3, 1)
-    grouper = StoryGrouper(window_days=3, max_span_days=7)
-    stories = [grouper.assign([GroupInput(f"r{day}", f"{text} Day {day}.", start + timedelta(days=day))])[0]
-               for day in range(0, 12, 2)]
-    assert len(set(stories[:4])) == 1  # days 0-6: each within 3 days of the last, within 7 of the first
-    assert stories[4] != stories[0]  # day 8: a new story, though only 2 days after the last report
+    grouper = StoryGrouper(published_span_days=7, clock_reports=3)
+    [first] = grouper.assign([GroupInput("first", reports[0].text, start)])
+    grouper.assign([GroupInput(f"later-{n}", r.text, start + timedelta(days=10)) for n, r in enumerate(reports[1:4])])
+    [again] = grouper.assign([GroupInput("again", reports[0].text + " Updated.", start + timedelta(days=10))])
+    assert again.story_id != first.story_id
+    assert any(story_id == first.story_id for story_id, _ in grouper.pop_closed())
 
 
 def test_closed_stories_are_freed(dev_clusters):
     reports, _ = _stream(dev_clusters)
-    grouper = StoryGrouper(window_days=2)
+    grouper = StoryGrouper(published_span_days=2, clock_reports=1)
     start = date(2021, 1, 1)
     for number, report in enumerate(reports):
         grouper.assign([GroupInput(report.id, report.text, start + timedelta(days=5 * number))])
     assert grouper.open_stories == 1
     closed = grouper.pop_closed()
     assert sum(len(members) for _, members in closed) == len(reports) - 1
+
+
+def test_placement_says_which_names_places_and_dates_the_report_shares(ecb_reports):
+    topic = [r for r in ecb_reports if r["event"] == "1ecbplus"]
+    placements = StoryGrouper().assign(_ecb(topic, dated=False))
+    joined = [p for p in placements if p.score is not None]
+    assert len(joined) >= len(topic) * 3 // 4
+    assert sum(p.score for p in joined) / len(joined) >= joined[0].threshold  # grouped by average linkage
+    assert sum("Lindsay Lohan" in p.names for p in joined) >= len(joined) // 2
+    assert any("Rancho Mirage" in p.places or "Betty Ford Center" in p.places for p in joined)
+    assert any("2013-05-02" in p.dates or "2013-05-03" in p.dates for p in joined)
+
+
+def test_dates_are_read_in_the_forms_news_pages_write_them():
+    text = "May 03, 2013\nUpdated 11 / 30 / 09 05: 40 PM ET\nTuesday 28 April 2009 22. 34 BST\nposted 2012-04-04; born 31/02/1990"
+    assert named_days(text) == {date(2013, 5, 3), date(2009, 11, 30), date(2009, 4, 28), date(2012, 4, 4)}
+
+
+def test_names_are_capitalised_words_the_text_never_writes_in_lower_case():
+    facts = report_facts("Police said the fire at Waitrose in Wellington started early.\nThe police chief spoke on Sunday.")
+    assert {"waitrose", "wellington"} <= set(facts.names)
+    assert "police" not in facts.names and "sunday" not in facts.names and "the" not in facts.names
+    assert "wellington" in facts.places

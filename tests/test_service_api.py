@@ -170,6 +170,17 @@ def test_brief_of_a_batch_object_is_computed_and_nothing_is_stored(client: TestC
     assert client.get("/api/stories").json()["stories"] == before
 
 
+def test_explain_says_why_each_report_of_a_story_joined(client: TestClient, seed_story: dict) -> None:
+    answer = client.get(f"/api/stories/{seed_story['id']}/explain")
+    assert answer.status_code == 200
+    reports = answer.json()["reports"]
+    assert len(reports) == 3 and reports[0]["how"] == "started"
+    for report in reports[1:]:
+        assert report["how"] in {"joined", "grouped"} and report["score"] >= report["threshold"]
+        assert report["names"] or report["places"]
+    assert client.get("/api/stories/no-such-story/explain").status_code == 404
+
+
 def test_unknown_story_is_a_json_404_that_names_no_server_file(client: TestClient) -> None:
     answer = client.get("/api/stories/no-such-story")
     assert answer.status_code == 404
@@ -221,7 +232,8 @@ def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> N
 def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/brief"}
+    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief"}
+    assert "404" in paths["/api/stories/{story_id}/explain"]["get"]["responses"]
     post_articles = paths["/api/articles"]["post"]
     assert {"201", "400", "413", "422"} <= set(post_articles["responses"])
     assert "401" not in post_articles["responses"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newsweave import NotFoundError
+from newsweave import NotFoundError, StoreError
 from newsweave.ingest import read_reports
 from newsweave.models import Article
-from newsweave.store import Store, default_db_path
+from newsweave.store import SCHEMA_VERSION, Store, default_db_path
 
 
 def _dev_articles(dev_clusters: list[dict]) -> list[Article]:
@@ -189,3 +189,86 @@ def test_story_whose_first_report_has_no_line_to_title_it_is_named_by_a_later_re
     [story] = [s for s in store.stories(limit=500) if s.id == results[0].story_id]
     assert story.articles == 3
     assert story.title.startswith("“We will do our best as Europeans to help mediate,” Macron")
+
+
+_LAYOUT_1 = """
+CREATE TABLE articles (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT, text_hash TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '', title TEXT, published TEXT, seen TEXT NOT NULL, text TEXT NOT NULL, story_id TEXT,
+    duplicate_of TEXT, dropped_reason TEXT, minhash BLOB);
+CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+CREATE INDEX articles_text_hash ON articles(text_hash);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE TABLE stories (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL,
+    updated TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX stories_updated ON stories(updated);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
+INSERT INTO meta(key, value) VALUES ('schema', '1');
+"""
+
+
+def _layout_1_store(path: Path, seeds_dir: Path) -> str:
+    """A store as newsweave 0.1 wrote it (user_version 0, meta schema '1'), holding one seed report."""
+    first = read_reports([str(seeds_dir)])[0]
+    connection = sqlite3.connect(path)
+    connection.executescript(_LAYOUT_1)
+    connection.execute("INSERT INTO articles(id, text_hash, source, seen, text, story_id) VALUES (?, 'h', 'x', '2024-01-02', ?, 's-old')",
+                       (first.id, first.text))
+    connection.execute("INSERT INTO stories(id, seq, title, first_seen, updated, version) VALUES ('s-old', 1, 'Old', '2024-01-02', '2024-01-02', 1)")
+    connection.commit()
+    connection.close()
+    return first.id
+
+
+def test_store_of_the_released_layout_is_brought_up_to_date_and_keeps_its_reports(tmp_path, seeds_dir):
+    path = tmp_path / "old.db"
+    old_id = _layout_1_store(path, seeds_dir)
+    with Store(path) as store:
+        [joined] = store.explain("s-old")
+        assert joined.article_id == old_id and joined.placement is None  # grouped before placements were kept
+        results = store.add_articles(read_reports([str(seeds_dir)])[1:])
+        assert all(r.added and r.story_id for r in results)
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "placement" in [row[1] for row in connection.execute("PRAGMA table_info(articles)")]
+
+
+def test_store_written_by_a_newer_newsweave_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "newer.db"
+    Store(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(StoreError, match="newer newsweave.*upgrade newsweave"):
+        Store(path)
+
+
+def test_sqlite_file_of_another_program_is_not_taken_for_a_store(tmp_path):
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE photos (id INTEGER)")
+    connection.close()
+    with pytest.raises(StoreError, match="not a newsweave store"):
+        Store(path)
+    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("photos",)]
+
+
+def test_explain_says_why_each_report_is_in_its_story_and_survives_reopening(tmp_path, ecb_reports):
+    lohan = [Article(id=r["id"], text=r["text"], title=r["title"] or None, source=f"outlet-{n}")
+             for n, r in enumerate(ecb_reports) if r["event"] == "1ecbplus"]
+    with Store(tmp_path / "news.db") as store:
+        results = store.add_articles(lohan)
+        story_id = max({r.story_id for r in results}, key=[r.story_id for r in results].count)
+        origin = next(a for a, r in zip(lohan, results, strict=True) if r.story_id == story_id)
+        copy = Article(id="wire-copy", text=origin.text + "\nDistributed by a wire agency.", source="carrier")
+        assert store.add_articles([copy])[0].story_id == story_id
+    with Store(tmp_path / "news.db") as reopened:
+        reports = reopened.explain(story_id)
+        with pytest.raises(NotFoundError):
+            reopened.explain("s-no-such-story")
+    by_id = {r.article_id: r for r in reports}
+    assert reports[0].placement.how == "started" and reports[0].article_id == origin.id
+    assert by_id["wire-copy"].duplicate_of == origin.id and by_id["wire-copy"].placement is None
+    joined = [r.placement for r in reports if r.placement and r.placement.how != "started"]
+    assert joined and all(p.score is not None and p.threshold is not None for p in joined)
+    assert any("Lindsay Lohan" in p.names for p in joined)
+    assert reports[1].to_dict()["id"] == reports[1].article_id

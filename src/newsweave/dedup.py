@@ -24,7 +24,9 @@ import numpy as np
 from .clean import clean_text
 
 MIN_REPORT_WORDS = 40
-"""A text with fewer words (after page furniture is removed) is too short to be a news report."""
+"""A text with fewer words (after page furniture is removed) is too short to be a news report, unless it reads as a brief."""
+MIN_BRIEF_SENTENCE_WORDS = 10
+"""A short text is a news brief when one of its sentences has this many words and it does not address the reader."""
 MIN_SENTENCE_SHARE = 0.5
 """A link list: less than this share of its words are in lines that read like sentences."""
 SHINGLE_WORDS = 5
@@ -91,6 +93,8 @@ _KIND_RULES = [
 ]
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?\"'”’)\]:]\s*$")
+_ADDRESSES_READER = re.compile(r"\b(?:you|your|click|subscribe|sign up|log in|join us|enable)\b", re.IGNORECASE)
+_WHOLE_SENTENCE = re.compile(r"[^.!?]+[.!?][\"'”’)]*(?=\s|$)")
 _LINK_LIST_MAX_WORDS = 12
 """A line of a link list is short; a line this long is prose even without an end mark."""
 
@@ -109,7 +113,7 @@ def non_article_reason(text: str) -> str | None:
     words = sum(len(_WORD.findall(line)) for line in kept)
     if hits and (sum(hits.values()) >= words or words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2):
         return max(sorted(hits), key=hits.__getitem__)
-    if words < MIN_REPORT_WORDS:
+    if words < MIN_REPORT_WORDS and (hits or not _is_news_brief(kept)):
         return max(sorted(hits), key=hits.__getitem__) if hits else "too-short"
     if _is_link_list(kept):
         return "link-list"
@@ -143,6 +147,14 @@ def text_fingerprint(text: str) -> str:
 def _line_kind(line: str) -> str | None:
     lowered = line.lower()
     return next((kind for kind, keyword, rule in _KIND_RULES if keyword in lowered and rule.search(line)), None)
+
+
+def _is_news_brief(lines: list[str]) -> bool:
+    """A one-paragraph report ("Police on Friday arrested ..."): a whole sentence, and no word to the reader (a form, a prompt)."""
+    text = " ".join(lines)
+    if _ADDRESSES_READER.search(text):
+        return False
+    return any(len(_WORD.findall(sentence)) >= MIN_BRIEF_SENTENCE_WORDS for sentence in _WHOLE_SENTENCE.findall(text))
 
 
 def _is_link_list(lines: list[str]) -> bool:

@@ -704,12 +704,12 @@ class _EntityBuilder:
                 self._join(people[0], form)
             elif people:
                 self.ambiguous[form.key] = people
-            elif (number := self._acronym_of(token.replace(".", ""), form, tied)) is not None:
-                self.of_key[form.key] = number
-            elif (number := self._written_apart(token, apart)) is not None:
-                self._join(number, form)
-            elif (number := next((n for n in single if sounds_alike(self.keys[n][0][0], token)), None)) is not None:
-                self._join(number, form)
+            elif (found := self._acronym_of(token.replace(".", ""), form, tied)) is not None:
+                self.of_key[form.key] = found
+            elif (found := self._written_apart(token, apart)) is not None:
+                self._join(found, form)
+            elif (found := next((n for n in single if sounds_alike(self.keys[n][0][0], token)), None)) is not None:
+                self._join(found, form)
             else:
                 number = self._new(form, form.is_person())
                 single.append(number)

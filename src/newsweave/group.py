@@ -1,45 +1,100 @@
 """The group stage of corpus mode: each new report joins the open story it belongs to, or starts one.
 
 Reports are TF-IDF vectors (hashed terms, so the vocabulary never has to be known in advance;
-document frequencies are counted as the stream goes). A story is the sum of its reports' vectors;
-a report joins the open story whose centroid is most similar, if that similarity reaches
-`StoryGrouper.join_threshold`, else it starts a story. A report joins only a story within
-`window_days` of it and within `max_span_days` of the story's first report: by publication date
-when both have one, else by the day the report arrived. A story closes when the stream has moved
-past both limits, by either clock (or when more than `max_open` stories are open): a closed story
-takes no new reports and its vectors are freed, so memory follows the open stories only.
+document frequencies are counted as the stream goes), names counted `NAME_WEIGHT` times. A
+story is the sum of its reports' vectors. Reports come a batch at a time:
 
-Similarities are computed a batch at a time with sparse matrix products, but decided report by
-report in input order, so the result is the same for the same input order.
+1. each report joins the open story whose centroid is most similar, if that similarity reaches
+   `JOIN_THRESHOLD` (lower when they give days close to each other, higher when their publication
+   dates are far apart);
+2. the reports of the batch that joined none are grouped among themselves by average linkage
+   (scikit-learn) at `LINK_THRESHOLD`, with the same evidence of dates; each group is a new story.
+
+So a batch is decided as a whole: the first report of a new event does not pull the next reports
+of a similar event after it, and the order of reports within a batch changes nothing but story ids.
+Dates are evidence, not walls: a report without dates is placed by its words; publication dates far
+apart ask for more similarity; only dates years apart keep two reports out of one story. A story
+closes when the stream has moved past its dates (or when more than `max_open` stories are open): a
+closed story takes no new reports and its vectors are freed, so memory follows the open stories only.
+Every placement says why: the score, and the names, places and dates the report shares with its story.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 HASHED_FEATURES = 2**18
 JOIN_THRESHOLD = 0.22
-"""Cosine similarity of a report to a story's centroid from which it joins that story."""
-DATED_JOIN_THRESHOLD = 0.18
-"""The same when both the report and the story are dated: the time window already keeps other events out."""
+"""Cosine similarity of a report to an open story's centroid from which it joins that story."""
+NEAR_JOIN_THRESHOLD = 0.18
+"""The same when the report and the story give days within `NEAR_DAYS` of each other (publication dates,
+or dates their texts name): being about the same days is evidence of itself."""
+LINK_THRESHOLD = 0.18
+"""Reports of one batch that join no open story are grouped by average linkage: a group's reports are
+this similar to each other on average (cosine, days near each other counting as for `NEAR_JOIN_THRESHOLD`)."""
 NAME_WEIGHT = 2
-"""Capitalised names (people, places, organisations) count this many times more than other words."""
-WINDOW_DAYS = 3
-"""A story takes reports dated up to this many days before its first or after its last report."""
-MAX_SPAN_DAYS = 7
-"""... and never more than this many days after its first: a story kept alive by a steady flow of
-reports on one subject would otherwise slide along with it and take in every new event of it."""
+"""Capitalised words (names of people, places, organisations, and the words that open a sentence) count
+this many times more than other words in a report's vector."""
+NEAR_DAYS = 3
+"""Days this close are the same time for `NEAR_JOIN_THRESHOLD`."""
+PUBLISHED_SPAN_DAYS = 7
+"""Reports of one story are published (or, undated, arrive) within this many days of each other; a report
+further from the story's first or last one needs `FAR_PENALTY` more similarity (a follow-up weeks later
+still joins when its words say so), and the story closes once the stream is this far past its first report."""
+FAR_PENALTY = 0.1
+"""Similarity a report needs on top of the threshold to join a story published more than `PUBLISHED_SPAN_DAYS` away."""
+NAMED_DATES_APART_DAYS = 1095
+"""A report and a story whose dates (publication and full dates the text names) are all more than this apart
+report different happenings however alike their words (two earthquakes on one island, years apart). Texts
+name past days too ("convicted on May 3, 2005"), so only years apart is taken as a different time."""
+CLOCK_REPORTS = 100
+"""The stream has passed a day once this many dated reports in a row are later: one misdated report
+does not close every story, and an archive read out of date order closes none by date."""
 MAX_OPEN_STORIES = 5000
 """At most this many stories stay open (the least recently joined close first)."""
+MAX_EXPLAINED = 8
+"""At most this many shared names (and places, and dates) are kept to explain a placement."""
+TITLE_CASE_MAX_CHARS = 150
+TITLE_CASE_WORDS = 4
+TITLE_CASE_SHARE = 0.7
+"""A line of at least `TITLE_CASE_WORDS` words, this share of them capitalised, is a title-case headline."""
+DATE_REACH = 30
+"""A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
+MAX_DAYS_COMPARED = 12
+"""Dates of a report compared with each other report's within a batch (its latest ones)."""
+_APART = -2.0
+"""Similarity given to two reports whose dates are years apart: no group can hold both."""
+
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
+_DATE_HINT = re.compile(r"\b(?:19|20)\d\d\b|/\s*\d\d\b")
+_PLACE_CUE = re.compile(r"\b(?:in|at|near|outside|off|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CONTRACTION = re.compile(r"['’](?:m|ve|ll|d|re|t)$", re.IGNORECASE)
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s*((?:19|20)\d\d)\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)?\d\d)(?![\d/])")
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_MONTH_NUMBERS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 @dataclass(slots=True)
@@ -52,14 +107,150 @@ class GroupInput:
     arrived: date | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class Placement:
+    """Where a report went and why: the story, the score it joined with, what it shares with the story.
+
+    `score` is None for the report that started its story."""
+
+    story_id: str
+    score: float | None = None
+    threshold: float | None = None
+    names: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    how: str = "started"
+    """'started' the story, 'joined' an open story (score: cosine to its centroid), or was 'grouped' with
+    reports of its batch (score: mean similarity to them, the group's average reaching the threshold)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The placement as JSON-ready fields (the story id left out)."""
+        return {"how": self.how, "score": self.score, "threshold": self.threshold, "names": list(self.names),
+                "places": list(self.places), "dates": list(self.dates)}
+
+    @classmethod
+    def from_dict(cls, story_id: str, fields: dict[str, Any]) -> Placement:
+        """The placement `to_dict` gave."""
+        return cls(story_id, fields.get("score"), fields.get("threshold"), tuple(fields.get("names", ())),
+                   tuple(fields.get("places", ())), tuple(fields.get("dates", ())), fields.get("how", "joined"))
+
+
+@dataclass(slots=True)
+class ReportFacts:
+    """What a report says about who, where and when, read cheaply from its text."""
+
+    names: Counter[str]
+    """Name words (lower-cased) and how often the text gives them."""
+    written: dict[str, str]
+    """Each name word's longest run of names as written ("Wladimir Klitschko"), to show."""
+    places: frozenset[str]
+    """Name words the text puts after in / at / near ...: places."""
+    days: frozenset[date]
+    """The publication date and every full date the text names."""
+
+
+def report_facts(text: str, published: date | None = None) -> ReportFacts:
+    """Names, places and dates of a report: capitalised words the text never writes in lower case
+    (sentence-initial words and headline capitals are written so elsewhere), dates by pattern."""
+    lower = set(_LOWER_WORD.findall(text))
+    names: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    prose = "\n".join(line for line in text.split("\n") if not _is_title_case(line))
+    for run in _NAME_RUN.findall(prose):
+        words = run.split()
+        keys = [_name_key(word) for word in words]
+        shown = " ".join(word for word, key in zip(words, keys, strict=True) if key and key not in lower)
+        for key in keys:
+            if key and key not in lower:
+                names[key] += 1
+                if len(shown) > len(written.get(key, "")):
+                    written[key] = shown
+    places = frozenset(key for run in _PLACE_CUE.findall(prose) for key in map(_name_key, run.split())
+                       if key is not None and key in names)
+    days = named_days(text)
+    if published is not None:
+        days.add(published)
+    return ReportFacts(names, written, places, frozenset(days))
+
+
+def named_days(text: str) -> set[date]:
+    """The full dates a text gives (May 3, 2013; 3 May 2013; 5/3/13, month first unless impossible; 2013-05-03)."""
+    text = _date_windows(text)
+    if not text:
+        return set()
+    found: set[date | None] = set()
+    for month, day, year in _MONTH_DAY_YEAR.findall(text):
+        found.add(_day(int(year), _MONTH_NUMBERS[month[:3].lower()], int(day)))
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        found.add(_day(int(year), _MONTH_NUMBERS[month[:3].lower()], int(day)))
+    for first, second, year in _NUMERIC_DATE.findall(text):
+        full_year = int(year) if len(year) == 4 else 2000 + int(year) if int(year) < 50 else 1900 + int(year)
+        month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
+        found.add(_day(full_year, month, day))
+    for year, month, day in _ISO_DATE.findall(text):
+        found.add(_day(int(year), int(month), int(day)))
+    found.discard(None)
+    return found  # type: ignore[return-value]
+
+
+def _date_windows(text: str) -> str:
+    """The stretches of a text around its years and d/m/y numbers, one per line: all a full date can be in."""
+    spans: list[list[int]] = []
+    for match in _DATE_HINT.finditer(text):
+        start, end = max(0, match.start() - DATE_REACH), match.end() + 2
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return "\n".join(text[start:end] for start, end in spans)
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _is_title_case(line: str) -> bool:
+    """A headline in title case ("Lindsay Lohan Checks Into Betty Ford"): its capitals say nothing of names."""
+    if len(line) > TITLE_CASE_MAX_CHARS:
+        return False
+    words = _WORD.findall(line)
+    return len(words) >= TITLE_CASE_WORDS and sum(word[0].isupper() for word in words) >= TITLE_CASE_SHARE * len(words)
+
+
+@functools.lru_cache(maxsize=2**16)
+def _name_key(word: str) -> str | None:
+    """The key of a capitalised word as a name, or None for a word that is no name (The, Monday)."""
+    key = _POSSESSIVE.sub("", word).lower()
+    if _CONTRACTION.search(key) or len(key) < 2 or not key[0].isalpha() or key in _stop_words() or key in _CALENDAR_WORDS:
+        return None
+    if word.isupper() and len(word) > 5:  # a shouted headline word, not an acronym
+        return None
+    return key
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
 @dataclass(slots=True)
 class _OpenStory:
     id: str
-    first: date | None
-    last: date | None
     norm_squared: float = 0.0
     members: list[str] = field(default_factory=list)
     touched: int = 0
+    names: Counter[str] = field(default_factory=Counter)
+    """Name word -> how many of the story's reports give it."""
+    written: dict[str, str] = field(default_factory=dict)
+    places: set[str] = field(default_factory=set)
+    days: set[date] = field(default_factory=set)
+    first_published: date | None = None
+    last_published: date | None = None
     first_arrival: date | None = None
     last_arrival: date | None = None
 
@@ -80,9 +271,9 @@ class TermWeights:
         self.documents = documents
 
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Term counts of texts, capitalised names counted `NAME_WEIGHT` times (nothing learned)."""
+        """Term counts of texts, capitalised words counted `NAME_WEIGHT` times (nothing learned)."""
         counts = self._vectorizer.transform(texts)
-        names = self._vectorizer.transform([" ".join(_NAME.findall(text)) for text in texts])
+        names = self._vectorizer.transform([" ".join(_CAPITALISED.findall(text)) for text in texts])
         return (counts + (NAME_WEIGHT - 1) * names).tocsr()
 
     def learn(self, counts: sp.csr_matrix) -> None:
@@ -103,25 +294,32 @@ class TermWeights:
 
 
 class StoryGrouper:
-    """Incremental story grouping over a stream: `assign` a batch, get one story id per report."""
+    """Incremental story grouping over a stream: `assign` a batch, get one `Placement` per report."""
 
     def __init__(
         self,
         *,
         weights: TermWeights | None = None,
         join_threshold: float = JOIN_THRESHOLD,
-        dated_join_threshold: float = DATED_JOIN_THRESHOLD,
-        window_days: int = WINDOW_DAYS,
-        max_span_days: int = MAX_SPAN_DAYS,
+        near_join_threshold: float = NEAR_JOIN_THRESHOLD,
+        link_threshold: float = LINK_THRESHOLD,
+        near_days: int = NEAR_DAYS,
+        published_span_days: int = PUBLISHED_SPAN_DAYS,
+        far_penalty: float = FAR_PENALTY,
+        named_dates_apart_days: int = NAMED_DATES_APART_DAYS,
+        clock_reports: int = CLOCK_REPORTS,
         max_open: int = MAX_OPEN_STORIES,
     ) -> None:
         self.weights = weights or TermWeights()
         self.join_threshold = join_threshold
-        self.dated_join_threshold = dated_join_threshold
-        self.window_days = window_days
-        self.max_span_days = max_span_days
+        self.near_join_threshold = near_join_threshold
+        self.link_threshold = link_threshold
+        self.near_days = near_days
+        self.published_span_days = published_span_days
+        self.far_penalty = far_penalty
+        self.named_dates_apart_days = named_dates_apart_days
         self.max_open = max_open
-        self.stream_date: date | None = None
+        self._recent_published: deque[date] = deque(maxlen=clock_reports)
         self.stream_arrival: date | None = None
         self._stories: dict[str, _OpenStory] = {}
         self._rows = sp.csr_matrix((0, HASHED_FEATURES), dtype=np.float32)
@@ -134,41 +332,43 @@ class StoryGrouper:
         """How many stories can still take reports."""
         return len(self._stories)
 
-    def assign(self, reports: Sequence[GroupInput]) -> list[str]:
-        """Put each report, in order, into an open story or a new one; return the story ids."""
+    @property
+    def stream_date(self) -> date | None:
+        """The publication day the stream has passed: the earliest of its last `clock_reports` dated reports."""
+        return min(self._recent_published) if self._recent_published else None
+
+    def assign(self, reports: Sequence[GroupInput]) -> list[Placement]:
+        """Place a batch of reports into open stories or new ones (step 1 and 2 of the module doc); say why."""
         if not reports:
             return []
+        facts = [report_facts(r.text, r.published) for r in reports]
         counts = self.weights.count([r.text for r in reports])
         self.weights.learn(counts)
         vectors = self.weights.weigh(counts)
-        to_open = (vectors @ self._rows.T).toarray() if self._rows.shape[0] else np.zeros((len(reports), 0))
-        to_batch = (vectors @ vectors.T).toarray()
-        labels = list(self._row_story)
-        story_ids: list[str] = []
-        for i, report in enumerate(reports):
-            similarities = np.concatenate([to_open[i], to_batch[i, :i]])
-            story_id = self._best_story(report, similarities, labels)
-            if story_id is None:
-                story_id = self._new_story_id(report.id)
-                self._stories[story_id] = _OpenStory(story_id, None, None)
-            self._join(self._stories[story_id], report, similarities, labels)
-            labels.append(story_id)
-            story_ids.append(story_id)
+        batch = (vectors @ vectors.T).toarray()
+        placements, dots = self._join_open(reports, facts, vectors)
+        alone = [i for i, placement in placements.items() if placement is None]
+        linked = batch[np.ix_(alone, alone)] + self._date_evidence([reports[i] for i in alone], [facts[i] for i in alone])
+        for group in self._link(linked):
+            placements.update(self._start([alone[k] for k in group], reports, facts, linked[np.ix_(group, group)]))
+        decided = [placement for i in range(len(reports)) if (placement := placements[i]) is not None]
+        assert len(decided) == len(reports), "every report of the batch is placed by now"
+        self._take(reports, facts, decided, dots, batch)
         self._rows = sp.vstack([self._rows, vectors], format="csr")
-        self._row_story = labels
+        self._row_story.extend(placement.story_id for placement in decided)
         self._close_stale()
-        return story_ids
+        return decided
 
     def restore(self, story_id: str, reports: Sequence[GroupInput]) -> None:
         """Reopen a stored story with its reports (when a store is reopened): no decision is made."""
-        counts = self.weights.count([r.text for r in reports])
-        vectors = self.weights.weigh(counts)
-        story = self._stories.setdefault(story_id, _OpenStory(story_id, None, None))
+        facts = [report_facts(r.text, r.published) for r in reports]
+        vectors = self.weights.weigh(self.weights.count([r.text for r in reports]))
+        story = self._stories.setdefault(story_id, _OpenStory(story_id))
         total = np.asarray(vectors.sum(axis=0)).ravel()
         story.norm_squared = float(total @ total)
-        for report in reports:
+        for report, report_facts_ in zip(reports, facts, strict=True):
             story.members.append(report.id)
-            self._widen(story, report)
+            self._widen(story, report, report_facts_)
         self._clock += 1
         story.touched = self._clock
         self._rows = sp.vstack([self._rows, vectors], format="csr")
@@ -179,67 +379,155 @@ class StoryGrouper:
         closed, self._closed = self._closed, []
         return closed
 
-    def _best_story(self, report: GroupInput, similarities: np.ndarray, labels: list[str]) -> str | None:
-        if not len(similarities):
-            return None
-        order = {story_id: k for k, story_id in enumerate(dict.fromkeys(labels))}
-        index = np.fromiter((order[label] for label in labels), dtype=np.int64, count=len(labels))
-        dots = np.bincount(index, weights=similarities, minlength=len(order))
-        best_score, best = 0.0, None
-        for story_id, k in order.items():
-            story = self._stories.get(story_id)
-            if story is None or dots[k] <= 0 or not self._in_window(story, report):
-                continue
-            score = dots[k] / np.sqrt(story.norm_squared)
-            if score > best_score:
-                best_score, best = score, story_id
-        return best if best_score >= self._threshold(report, best) else None
+    # -- step 1: open stories ----------------------------------------------------------------
 
-    def _threshold(self, report: GroupInput, story_id: str | None) -> float:
-        story = self._stories.get(story_id) if story_id else None
-        dated = report.published is not None and story is not None and story.last is not None
-        return min(self.join_threshold, self.dated_join_threshold) if dated else self.join_threshold
+    def _join_open(self, reports: Sequence[GroupInput], facts: list[ReportFacts],
+                   vectors: sp.csr_matrix) -> tuple[dict[int, Placement | None], list[dict[str, float]]]:
+        """Each report's best open story, decided against the stories as they were before this batch."""
+        placements: dict[int, Placement | None] = dict.fromkeys(range(len(reports)))
+        dots: list[dict[str, float]] = [{} for _ in reports]
+        if not self._stories:
+            return placements, dots
+        story_ids = list(dict.fromkeys(self._row_story))
+        position = {story_id: k for k, story_id in enumerate(story_ids)}
+        members = sp.csr_matrix((np.ones(len(self._row_story), np.float32),
+                                 ([position[s] for s in self._row_story], np.arange(len(self._row_story)))),
+                                shape=(len(story_ids), len(self._row_story)))
+        story_dots = ((vectors @ self._rows.T) @ members.T).toarray()
+        norms = np.sqrt([self._stories[s].norm_squared for s in story_ids])
+        lowest = min(self.join_threshold, self.near_join_threshold)
+        for i, report in enumerate(reports):
+            scores = story_dots[i] / norms
+            best: tuple[float, float, _OpenStory] | None = None
+            for k in np.flatnonzero(scores >= lowest):
+                story = self._stories[story_ids[k]]
+                threshold = self._threshold(story, report, facts[i])
+                if scores[k] >= threshold and (best is None or scores[k] - threshold > best[0] - best[1]):
+                    best = (float(scores[k]), threshold, story)
+            if best is not None:
+                placements[i] = self._explain(best[2], facts[i], best[0], best[1], "joined")
+                dots[i][best[2].id] = float(story_dots[i, position[best[2].id]])
+        return placements, dots
 
-    def _join(self, story: _OpenStory, report: GroupInput, similarities: np.ndarray, labels: list[str]) -> None:
-        dot = float(similarities[[k for k, label in enumerate(labels) if label == story.id]].sum()) if story.members else 0.0
-        story.norm_squared += 2.0 * dot + 1.0
-        story.members.append(report.id)
-        self._widen(story, report)
-        self._clock += 1
-        story.touched = self._clock
+    def _threshold(self, story: _OpenStory, report: GroupInput, facts: ReportFacts) -> float:
+        """What the report's similarity to the story must reach, given their dates (inf: years apart)."""
+        if facts.days and story.days:
+            apart = _days_apart(facts.days, story.days)
+            if apart > self.named_dates_apart_days:
+                return np.inf
+            threshold = self.near_join_threshold if apart <= self.near_days else self.join_threshold
+        else:
+            threshold = self.join_threshold
+        if report.published is not None and story.first_published is not None and story.last_published is not None:
+            far = not self._within_span(report.published, story.first_published, story.last_published)
+        elif report.arrived is not None and story.first_arrival is not None and story.last_arrival is not None:
+            far = not self._within_span(report.arrived, story.first_arrival, story.last_arrival)
+        else:
+            far = False
+        return threshold + self.far_penalty if far else threshold
 
-    def _widen(self, story: _OpenStory, report: GroupInput) -> None:
+    def _within_span(self, day: date, first: date, last: date) -> bool:
+        return (day - first).days <= self.published_span_days and (last - day).days <= self.published_span_days
+
+    # -- step 2: new stories from the rest of the batch --------------------------------------
+
+    def _link(self, similarity: np.ndarray) -> list[list[int]]:
+        """Groups of the reports that joined no open story, by average linkage; each group in input order."""
+        if len(similarity) < 2:
+            return [[k] for k in range(len(similarity))]
+        from sklearn.cluster import AgglomerativeClustering
+
+        distance = np.clip(1.0 - similarity, 0.0, None)
+        np.fill_diagonal(distance, 0.0)
+        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                         distance_threshold=1.0 - self.link_threshold).fit_predict(distance)
+        groups: dict[int, list[int]] = {}
+        for k, label in enumerate(labels):
+            groups.setdefault(label, []).append(k)
+        return list(groups.values())
+
+    def _date_evidence(self, reports: Sequence[GroupInput], facts: Sequence[ReportFacts]) -> np.ndarray:
+        """What dates add to the similarity of each pair: as much as the near threshold saves when their days
+        are near, minus `far_penalty` when published far apart, `_APART` when their dates are years apart."""
+        n = len(reports)
+        evidence = np.zeros((n, n))
+        published = np.array([_ordinal(r.published) for r in reports])
+        arrived = np.array([_ordinal(r.arrived) for r in reports])
+        both_published = ~np.isnan(published[:, None] - published[None, :])
+        apart = np.where(both_published, published[:, None] - published[None, :], arrived[:, None] - arrived[None, :])
+        evidence[np.abs(np.nan_to_num(apart)) > self.published_span_days] -= self.far_penalty
+        apart = _sets_apart([facts[i].days for i in range(n)])
+        evidence[apart <= self.near_days] += self.join_threshold - self.near_join_threshold
+        evidence[np.isfinite(apart) & (apart > self.named_dates_apart_days)] = _APART
+        return evidence
+
+    def _start(self, group: list[int], reports: Sequence[GroupInput], facts: list[ReportFacts],
+               similarity: np.ndarray) -> dict[int, Placement]:
+        """A new story for a group: its first report starts it; each other one joined with its mean similarity
+        to the rest of the group (dates counted as in `_date_evidence`)."""
+        story_id = story_id_for(reports[group[0]].id)
+        placements = {group[0]: Placement(story_id)}
+        for k, i in enumerate(group[1:], start=1):
+            rest = _OpenStory(story_id)
+            for j in group:
+                if j != i:
+                    self._widen(rest, reports[j], facts[j], clock=False)
+            score = float(np.delete(similarity[k], k).mean())
+            placements[i] = self._explain(rest, facts[i], score, self.link_threshold, "grouped")
+        return placements
+
+    # -- keeping the open stories ------------------------------------------------------------
+
+    def _take(self, reports: Sequence[GroupInput], facts: list[ReportFacts], placements: Sequence[Placement],
+              dots: list[dict[str, float]], batch: np.ndarray) -> None:
+        """Add the batch's reports to their stories: members, dates, names and the centroid's norm."""
+        by_story: dict[str, list[int]] = {}
+        for i in range(len(reports)):
+            by_story.setdefault(placements[i].story_id, []).append(i)
+        for story_id, new in by_story.items():
+            story = self._stories.setdefault(story_id, _OpenStory(story_id))
+            old = sum(dots[i].get(story_id, 0.0) for i in new)
+            story.norm_squared += 2.0 * old + float(batch[np.ix_(new, new)].sum())
+            for i in new:
+                story.members.append(reports[i].id)
+                self._widen(story, reports[i], facts[i])
+            self._clock += 1
+            story.touched = self._clock
+
+    def _widen(self, story: _OpenStory, report: GroupInput, facts: ReportFacts, *, clock: bool = True) -> None:
+        story.names.update(facts.names.keys())
+        for key, shown in facts.written.items():
+            story.written.setdefault(key, shown)
+        story.places.update(facts.places)
+        story.days.update(facts.days)
         if report.published is not None:
-            story.first = min(story.first or report.published, report.published)
-            story.last = max(story.last or report.published, report.published)
-            self.stream_date = max(self.stream_date or report.published, report.published)
+            story.first_published = min(story.first_published or report.published, report.published)
+            story.last_published = max(story.last_published or report.published, report.published)
+            if clock:
+                self._recent_published.append(report.published)
         if report.arrived is not None:
             story.first_arrival = min(story.first_arrival or report.arrived, report.arrived)
             story.last_arrival = max(story.last_arrival or report.arrived, report.arrived)
-            self.stream_arrival = max(self.stream_arrival or report.arrived, report.arrived)
+            if clock:
+                self.stream_arrival = max(self.stream_arrival or report.arrived, report.arrived)
 
-    def _in_window(self, story: _OpenStory, report: GroupInput) -> bool:
-        """Dates are compared when both sides have them; else arrival days; else nothing keeps the report out."""
-        if report.published is not None and story.first is not None and story.last is not None:
-            return self._fits(report.published, story.first, story.last)
-        if report.arrived is not None and story.first_arrival is not None and story.last_arrival is not None:
-            return self._fits(report.arrived, story.first_arrival, story.last_arrival)
-        return True
-
-    def _fits(self, day: date, first: date, last: date) -> bool:
-        return (first - day).days <= self.window_days and (day - last).days <= self.window_days and (
-            day - first).days <= self.max_span_days
+    def _explain(self, story: _OpenStory, facts: ReportFacts, score: float, threshold: float, how: str) -> Placement:
+        shared = sorted((key for key in facts.names if key in story.names),
+                        key=lambda key: (-(story.names[key] + facts.names[key]), key))
+        places = [key for key in shared if key in facts.places or key in story.places]
+        names = [key for key in shared if key not in places]
+        days = sorted(d for d in facts.days if any(abs((d - other).days) <= self.near_days for other in story.days))
+        return Placement(story.id, round(score, 3), round(threshold, 3), _shown(names, facts.written, set(shared)),
+                         _shown(places, facts.written, set(shared)), tuple(d.isoformat() for d in days[:MAX_EXPLAINED]), how)
 
     def _is_stale(self, story: _OpenStory) -> bool:
-        by_date = (self.stream_date and story.first and story.last
-                   and self._past(self.stream_date, story.first, story.last))
-        by_arrival = (self.stream_arrival and story.first_arrival and story.last_arrival
-                      and self._past(self.stream_arrival, story.first_arrival, story.last_arrival))
-        return bool(by_date or by_arrival)
-
-    def _past(self, today: date, first: date, last: date) -> bool:
-        """Whether a stream that has reached `today` can bring this story no more reports."""
-        return (today - last).days > self.window_days or (today - first).days > self.max_span_days
+        """Whether the stream has passed the story: it is more than the span past its first report, by either clock."""
+        span = timedelta(days=self.published_span_days)
+        today = self.stream_date
+        by_date = today is not None and story.first_published is not None and today - story.first_published > span
+        by_arrival = (self.stream_arrival is not None and story.first_arrival is not None
+                      and self.stream_arrival - story.first_arrival > span)
+        return by_date or by_arrival
 
     def _close_stale(self) -> None:
         stale = {s.id for s in self._stories.values() if self._is_stale(s)}
@@ -254,8 +542,49 @@ class StoryGrouper:
         self._rows = self._rows[keep]
         self._row_story = [label for label in self._row_story if label not in stale]
 
-    def _new_story_id(self, report_id: str) -> str:
-        return story_id_for(report_id)
+
+def _sets_apart(day_sets: Sequence[frozenset[date]]) -> np.ndarray:
+    """For each pair of reports, the fewest days between a date of one and a date of the other (inf when
+    either gives none); at most `MAX_DAYS_COMPARED` dates of a report are compared, the latest ones."""
+    width = min(MAX_DAYS_COMPARED, max((len(days) for days in day_sets), default=0))
+    table = np.full((len(day_sets), max(width, 1)), np.nan)
+    for row, days in enumerate(day_sets):
+        latest = sorted(d.toordinal() for d in days)[-width:] if width else []
+        table[row, :len(latest)] = latest
+    apart = np.full((len(day_sets), len(day_sets)), np.inf)
+    for mine in range(width):
+        for theirs in range(width):
+            apart = np.fmin(apart, np.abs(table[:, mine, None] - table[None, :, theirs]))
+    return apart
+
+
+def _ordinal(day: date | None) -> float:
+    return float(day.toordinal()) if day is not None else np.nan
+
+
+def _days_apart(days: Iterable[date], others: Iterable[date]) -> int:
+    """The fewest days between a day of one set and a day of the other."""
+    ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.int64)
+    other_ordinals = np.fromiter((d.toordinal() for d in others), dtype=np.int64)
+    return int(np.abs(ordinals[:, None] - other_ordinals[None, :]).min())
+
+
+def _shown(keys: Sequence[str], written: dict[str, str], shared: set[str]) -> tuple[str, ...]:
+    """Shared name words as the report writes them: each with the shared words next to it in its run of names
+    ("Lindsay Lohan", "Betty Ford" out of "Lindsay Lohan Checks Into Betty Ford"), each run once."""
+    shown: list[str] = []
+    for key in keys:
+        words = written.get(key, key).split()
+        word_keys = [_name_key(word) for word in words]
+        if key not in word_keys:
+            continue
+        first = last = word_keys.index(key)
+        while first > 0 and word_keys[first - 1] in shared:
+            first -= 1
+        while last + 1 < len(words) and word_keys[last + 1] in shared:
+            last += 1
+        shown.append(_POSSESSIVE.sub("", " ".join(words[first:last + 1])))
+    return tuple(dict.fromkeys(shown))[:MAX_EXPLAINED]
 
 
 def story_id_for(first_report_id: str) -> str:

@@ -9,22 +9,23 @@ reports the others added, so grouping sees them and nothing is lost).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from ._errors import NotFoundError, StoreError
-from .dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
-from .group import GroupInput, StoryGrouper, TermWeights
+from .group import GroupInput, Placement, StoryGrouper, TermWeights
 from .headline import names_its_subject, story_title
 from .models import Article
+from .stream import Decision, Earlier, StreamGrouper
 
 DB_ENV_VARIABLE = "NEWSWEAVE_DB"
 DEFAULT_DB_NAME = "newsweave.db"
@@ -33,8 +34,10 @@ SAVE_TERM_COUNTS_EVERY = 2000
 """Document frequencies are written to the store after this many new reports (and at close)."""
 TITLE_REPORTS = 20
 """A story is titled from its first reports this many (copies left out); past them its title stays."""
-_SCHEMA_VERSION = "1"
 _OTHER_STORE = "give the path of a newsweave store, or of a file to create"
+SCHEMA_VERSION = 2
+"""The layout of the file, kept in SQLite's `PRAGMA user_version`. Layout 1 (newsweave 0.1, user_version 0,
+meta 'schema' = '1') is brought up to date when opened: it gains the column of placements."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -50,7 +53,8 @@ CREATE TABLE IF NOT EXISTS articles (
     story_id TEXT,
     duplicate_of TEXT,
     dropped_reason TEXT,
-    minhash BLOB
+    minhash BLOB,
+    placement TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(url) WHERE url IS NOT NULL;
 CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
@@ -66,6 +70,7 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 """
+_LAYOUT_1_TO_2 = "ALTER TABLE articles ADD COLUMN placement TEXT"
 
 
 @dataclass(slots=True)
@@ -93,6 +98,23 @@ class StorySummary:
     version: int = 0
 
 
+@dataclass(slots=True)
+class JoinedReport:
+    """One report of a story and why it is there: its placement, or the report it copies."""
+
+    article_id: str
+    title: str
+    source: str
+    duplicate_of: str | None
+    placement: Placement | None
+    """None for a copy, and for a report grouped before placements were kept (a store of layout 1)."""
+
+    def to_dict(self) -> dict:
+        """JSON-ready fields: id, title, source, duplicate_of, and the placement's score, threshold, names, places, dates."""
+        fields = {"id": self.article_id, "title": self.title, "source": self.source, "duplicate_of": self.duplicate_of}
+        return {**fields, **(self.placement.to_dict() if self.placement else {"score": None})}
+
+
 def default_db_path() -> Path:
     """Where the store lives: $NEWSWEAVE_DB, else ~/.local/share/newsweave/newsweave.db (XDG_DATA_HOME honoured)."""
     configured = os.environ.get(DB_ENV_VARIABLE)
@@ -114,15 +136,51 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (_SCHEMA_VERSION,))
+            self._open_layout()
         except sqlite3.DatabaseError as error:
+            self._close_quietly()
             raise StoreError(f"cannot be opened as a newsweave store ({error}); {_OTHER_STORE}", where=str(self.path),
                              option="db_path") from error
         except OSError as error:
             raise StoreError(f"cannot be created ({error.strerror}); {_OTHER_STORE}", where=str(self.path),
                              option="db_path") from error
+        except StoreError:
+            self._close_quietly()
+            raise
         self._load_state()
+
+    def _open_layout(self) -> None:
+        """Create the tables of a new file, bring a store of layout 1 up to date, refuse any other file."""
+        with self._transaction(immediate=True):
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                return
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"written by a newer newsweave (store layout {version}; this version reads layouts "
+                    f"up to {SCHEMA_VERSION}): upgrade newsweave, or {_OTHER_STORE}", where=str(self.path), option="db_path")
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            elif self._is_layout_1(tables):
+                self._db.execute(_LAYOUT_1_TO_2)
+            else:
+                raise StoreError(f"an SQLite file but not a newsweave store; {_OTHER_STORE}", where=str(self.path),
+                                 option="db_path")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _is_layout_1(self, tables: set[str]) -> bool:
+        if not {"articles", "stories", "meta"} <= tables:
+            return False
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        return row is not None and str(row[0]) == "1"
+
+    def _close_quietly(self) -> None:
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
+            self._db = None  # type: ignore[assignment]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -210,6 +268,22 @@ class Store:
             ).fetchall()
         return [Article(id=r[0], text=r[1], source=r[2], url=r[3], title=r[4], published=_date_or_none(r[5])) for r in rows]
 
+    def explain(self, story_id: str) -> list[JoinedReport]:
+        """Why each report of a story is in it, in the order they were stored: its placement, or the report it copies."""
+        with self._lock:
+            self._require_story(story_id)
+            rows = self._db.execute(
+                "SELECT id, title, source, duplicate_of, placement FROM articles WHERE story_id = ? ORDER BY seq", (story_id,)
+            ).fetchall()
+        return [JoinedReport(r[0], r[1] or "", r[2] or "", r[3], Placement.from_dict(story_id, json.loads(r[4])) if r[4] else None)
+                for r in rows]
+
+    @property
+    def open_stories(self) -> int:
+        """How many stories can still take reports (the others are closed: the stream has moved past them)."""
+        with self._lock:
+            return self._stream.grouper.open_stories
+
     def carriers(self, article_id: str) -> list[str]:
         """The ids of the stored copies of a report (other outlets carrying the same text)."""
         with self._lock:
@@ -257,62 +331,37 @@ class Store:
         return int(row[0])
 
     def _add(self, articles: Sequence[Article]) -> list[AddResult]:
-        results: list[AddResult | None] = []
-        to_group: list[tuple[int, Article, str, str, str]] = []
-        batch_hashes: dict[str, str] = {}
+        """Decide the batch (`StreamGrouper`), then write each new report, its story and why it is there."""
+        results: dict[int, AddResult] = {}
         batch_urls: dict[str, str] = {}
-        seen = datetime.now(UTC).date()
-        for article in articles:
+        batch_ids: set[str] = set()
+        new: list[tuple[int, Article]] = []
+        for position, article in enumerate(articles):
             known = self._known(article, batch_urls)
             if known is not None:
-                results.append(known)
+                results[position] = known
                 continue
-            text, reason, published = clean_for_corpus(article.text)
-            article.published = article.published or published
-            fingerprint = text_fingerprint(text or article.text)
-            same_text = batch_hashes.get(fingerprint) or self._id_by_hash(fingerprint)
-            if same_text is not None:
-                results.append(AddResult(article.id, self._story_of(same_text), duplicate_of=same_text,
-                                         dropped_reason=self._dropped_reason(same_text), added=False))
-                continue
-            article_id = self._unique_id(article.id)
+            stored = replace(article, id=self._unique_id(article.id, batch_ids))
+            batch_ids.add(stored.id)
             if article.url:
-                batch_urls[article.url] = article_id
-            batch_hashes[fingerprint] = article_id
-            if reason is not None:
-                self._insert(article, article_id, text, fingerprint, seen, dropped_reason=reason)
-                results.append(AddResult(article_id, None, dropped_reason=reason))
-                continue
-            results.append(None)
-            to_group.append((len(results) - 1, article, article_id, text, fingerprint))
-        self._group_and_insert(to_group, results, seen)
-        return [r for r in results if r is not None]
+                batch_urls[article.url] = stored.id
+            new.append((position, stored))
+        seen = datetime.now(UTC).date()
+        decisions = self._stream.decide([stored for _, stored in new], arrived=seen)
+        for (position, _), decision in zip(new, decisions, strict=True):
+            results[position] = self._keep(decision, articles[position].id, seen)
+        return [results[position] for position in range(len(articles))]
 
-    def _group_and_insert(self, pending: list, results: list, seen: date) -> None:
-        origins: list[tuple[int, Article, str, str, str, np.ndarray]] = []
-        copies: list[tuple[int, Article, str, str, str, str]] = []
-        for slot, article, article_id, text, fingerprint in pending:
-            signature = self._duplicates.signature(text)
-            origin = self._duplicates.origin_of(signature)
-            if origin is not None:
-                copies.append((slot, article, article_id, text, fingerprint, origin))
-                continue
-            self._duplicates.add(article_id, signature)
-            origins.append((slot, article, article_id, text, fingerprint, signature))
-        reports = [GroupInput(a_id, _group_text(article, text), article.published, seen) for _, article, a_id, text, _, _ in origins]
-        story_ids = self._grouper.assign(reports)
-        for (slot, article, article_id, text, fingerprint, signature), story_id in zip(origins, story_ids, strict=True):
-            self._insert(article, article_id, text, fingerprint, seen, story_id=story_id, minhash=signature)
-            self._touch_story(story_id, article, text, seen)
-            results[slot] = AddResult(article_id, story_id)
-        for slot, article, article_id, text, fingerprint, origin in copies:  # after their origins, which may be in this batch
-            origin_story = self._story_of(origin)
-            assert origin_story is not None, "the near-duplicate index holds grouped reports only"
-            self._insert(article, article_id, text, fingerprint, seen, story_id=origin_story, duplicate_of=origin)
-            self._touch_story(origin_story, article, text, seen)
-            results[slot] = AddResult(article_id, origin_story, duplicate_of=origin)
-        for _, members in self._grouper.pop_closed():
-            self._duplicates.remove(members)
+    def _keep(self, decision: Decision, given_id: str, seen: date) -> AddResult:
+        """Write one decided report (a repeat of a stored one is not written again)."""
+        if decision.repeat:
+            return AddResult(given_id, decision.story_id, duplicate_of=decision.duplicate_of,
+                             dropped_reason=decision.dropped_reason, added=False)
+        self._insert(decision, seen)
+        if decision.story_id is not None:
+            self._touch_story(decision.story_id, decision.article, decision.text, seen)
+        return AddResult(decision.article_id, decision.story_id, duplicate_of=decision.duplicate_of,
+                         dropped_reason=decision.dropped_reason)
 
     def _known(self, article: Article, batch_urls: dict[str, str]) -> AddResult | None:
         if not article.url:
@@ -323,37 +372,32 @@ class Store:
             existing = row[0] if row else None
         if existing is None:
             return None
-        return AddResult(article.id, self._story_of(existing), duplicate_of=existing,
-                         dropped_reason=self._dropped_reason(existing), added=False)
+        story_id, dropped_reason = self._db.execute(
+            "SELECT story_id, dropped_reason FROM articles WHERE id = ?", (existing,)).fetchone() or (None, None)
+        return AddResult(article.id, story_id, duplicate_of=existing, dropped_reason=dropped_reason, added=False)
 
-    def _id_by_hash(self, fingerprint: str) -> str | None:
-        row = self._db.execute("SELECT id FROM articles WHERE text_hash = ? ORDER BY seq LIMIT 1", (fingerprint,)).fetchone()
-        return row[0] if row else None
+    def _same_text(self, fingerprint: str) -> Earlier | None:
+        row = self._db.execute("SELECT id, story_id, dropped_reason FROM articles WHERE text_hash = ? ORDER BY seq LIMIT 1",
+                               (fingerprint,)).fetchone()
+        return Earlier(*row) if row else None
 
-    def _dropped_reason(self, article_id: str) -> str | None:
-        row = self._db.execute("SELECT dropped_reason FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def _story_of(self, article_id: str) -> str | None:
-        row = self._db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def _unique_id(self, article_id: str) -> str:
+    def _unique_id(self, article_id: str, taken: set[str]) -> str:
         candidate, number = article_id, 1
-        while self._db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+        while candidate in taken or self._db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
             number += 1
             candidate = f"{article_id}~{number}"
         return candidate
 
-    def _insert(self, article: Article, article_id: str, text: str, fingerprint: str, seen: date, *,
-                story_id: str | None = None, duplicate_of: str | None = None, dropped_reason: str | None = None,
-                minhash: np.ndarray | None = None) -> None:
+    def _insert(self, decision: Decision, seen: date) -> None:
+        article = decision.article
+        signature = decision.signature.astype(np.uint64).tobytes() if decision.signature is not None else None
+        placement = json.dumps(decision.placement.to_dict(), ensure_ascii=False) if decision.placement else None
         self._db.execute(
             "INSERT INTO articles(id, url, text_hash, source, title, published, seen, text, story_id, duplicate_of, "
-            "dropped_reason, minhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, article.url, fingerprint, article.source or "", article.title,
-             article.published.isoformat() if article.published else None, seen.isoformat(), text or article.text,
-             story_id, duplicate_of, dropped_reason, minhash.astype(np.uint64).tobytes() if minhash is not None else None),
+            "dropped_reason, minhash, placement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.url, decision.fingerprint, article.source or "", article.title,
+             article.published.isoformat() if article.published else None, seen.isoformat(), decision.text or article.text,
+             decision.story_id, decision.duplicate_of, decision.dropped_reason, signature, placement),
         )
         self._last_seq = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
         self._new_since_save += 1
@@ -392,8 +436,7 @@ class Store:
         if row and saved and documents:
             weights = TermWeights(np.frombuffer(row[0], dtype=np.int32).copy(), int(documents[0]))
             self._counted_seq = int(saved[0])
-        self._grouper = StoryGrouper(weights=weights)
-        self._duplicates = NearDuplicateIndex()
+        self._stream = StreamGrouper(grouper=StoryGrouper(weights=weights), same_text=self._same_text)
         self._new_since_save = 0
         self._last_seq = self._counted_seq
         self._catch_up_counts()
@@ -405,17 +448,17 @@ class Store:
             (self._counted_seq,),
         ).fetchall()
         if rows:
-            weights = self._grouper.weights
+            weights = self._stream.grouper.weights
             weights.learn(weights.count([_join_title(r[2], r[1]) for r in rows]))
         self._last_seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
         self._new_since_save = len(rows)
 
     def _reopen_stories(self) -> None:
-        grouper = self._grouper
+        grouper = self._stream.grouper
         latest = self._db.execute("SELECT MAX(updated) FROM stories").fetchone()[0]
         if latest is None:
             return
-        horizon = (date.fromisoformat(latest) - timedelta(days=grouper.window_days)).isoformat()
+        horizon = (date.fromisoformat(latest) - timedelta(days=grouper.published_span_days)).isoformat()
         story_rows = self._db.execute(
             "SELECT id FROM stories WHERE updated >= ? ORDER BY updated DESC, seq DESC LIMIT ?", (horizon, grouper.max_open)
         ).fetchall()
@@ -425,12 +468,9 @@ class Store:
                 "WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq",
                 (story_id,),
             ).fetchall()
-            grouper.restore(story_id, [
-                GroupInput(r[0], _join_title(r[2], r[1]), _date_or_none(r[3]), date.fromisoformat(r[4])) for r in rows
-            ])
-            for r in rows:
-                if r[5] is not None:
-                    self._duplicates.add(r[0], np.frombuffer(r[5], dtype=np.uint64).copy())
+            reports = [GroupInput(r[0], _join_title(r[2], r[1]), _date_or_none(r[3]), date.fromisoformat(r[4])) for r in rows]
+            signatures = [np.frombuffer(r[5], dtype=np.uint64).copy() if r[5] is not None else None for r in rows]
+            self._stream.reopen(story_id, reports, signatures)
 
     def _catch_up(self) -> None:
         """Bring the in-memory state up to date with reports another process stored meanwhile."""
@@ -443,7 +483,7 @@ class Store:
             self._save_term_counts()
 
     def _save_term_counts(self) -> None:
-        weights = self._grouper.weights
+        weights = self._stream.grouper.weights
         values = [
             ("term_counts", weights.document_counts.astype(np.int32).tobytes()),
             ("term_documents", str(weights.documents)),
@@ -451,10 +491,6 @@ class Store:
         ]
         self._db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values)
         self._new_since_save = 0
-
-
-def _group_text(article: Article, text: str) -> str:
-    return _join_title(article.title, text)
 
 
 def _join_title(title: str | None, text: str) -> str:

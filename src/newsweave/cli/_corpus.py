@@ -10,18 +10,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._errors import InputError, StoreError
-from ..dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
-from ..group import GroupInput, StoryGrouper
+from .._errors import InputError, NotFoundError, StoreError
 from ..ingest import article_from_document
 from ..models import Article
 from ..sources import SourceItem, read_sources
-from ..store import DB_ENV_VARIABLE, Store, default_db_path
+from ..store import DB_ENV_VARIABLE, JoinedReport, Store, default_db_path
+from ..stream import Decision, StreamGrouper, batches
 from ._output import EXIT_BAD_INPUT, open_output, progress
 
 INGEST_BATCH = 200
-"""Reports stored per transaction: a killed ingest loses at most this many, and a re-run adds them."""
-CLUSTER_BATCH = 256
+"""Reports stored per transaction and grouped together: a killed ingest loses at most this many, and a re-run adds them."""
 TITLE_WIDTH = 60
 
 
@@ -38,7 +36,7 @@ def add_parser(commands: Any) -> None:
     _add_db_option(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--batch-size", type=int, default=INGEST_BATCH,
-                        help=f"reports stored per transaction (default: {INGEST_BATCH})")
+                        help=f"reports stored per transaction and grouped together (default: {INGEST_BATCH})")
     ingest.set_defaults(run=run_ingest)
 
     cluster = commands.add_parser(
@@ -58,6 +56,9 @@ def add_parser(commands: Any) -> None:
     stories.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="only stories updated on or after this day")
     stories.add_argument("--limit", type=int, default=50, help="at most this many stories (default: 50)")
     stories.add_argument("--format", choices=("table", "json"), default="table")
+    stories.add_argument("--explain", metavar="STORY",
+                         help="say why each report of STORY is in it: the score it joined with, the names, places "
+                         "and dates it shares with the story, or the report it copies")
     stories.set_defaults(run=run_stories)
 
 
@@ -126,67 +127,26 @@ def _article_batches(items: Iterable[SourceItem], tally: dict[str, int], size: i
 def run_cluster(args: argparse.Namespace) -> int:
     """Run `newsweave cluster`."""
     ids, articles, skipped = _read_stream(Path(args.stream))
-    assigned = cluster_articles(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster"))
+    stream = StreamGrouper()
+    decided: dict[str, Decision] = {}
+    for batch in batches(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster")):
+        decided.update((d.article_id, d) for d in stream.decide(batch))
     with open_output(args.out) as sink:
         for article_id in ids:
-            story, duplicate_of, dropped = assigned.get(article_id, (None, None, "unreadable"))
-            line: dict[str, Any] = {"id": article_id, "story": story}
-            if duplicate_of:
-                line["duplicate_of"] = duplicate_of
-            if dropped:
-                line["dropped"] = dropped
-            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sink.write(json.dumps(_cluster_line(article_id, decided.get(article_id)), ensure_ascii=False) + "\n")
     return EXIT_BAD_INPUT if skipped else 0
 
 
-def cluster_articles(articles: Iterable[Article], *, batch_size: int = CLUSTER_BATCH) -> dict[str, tuple[str | None, str | None, str | None]]:
-    """Group a stream statelessly: article id -> (story id or None, origin it copies, reason it was left out)."""
-    grouper = StoryGrouper()
-    duplicates = NearDuplicateIndex()
-    fingerprints: dict[str, str] = {}
-    assigned: dict[str, tuple[str | None, str | None, str | None]] = {}
-    pending: list[tuple[Article, str]] = []
-    copies: list[tuple[str, str]] = []
-
-    def flush() -> None:
-        story_ids = grouper.assign([GroupInput(a.id, _group_text(a, text), a.published) for a, text in pending])
-        for (article, _), story_id in zip(pending, story_ids, strict=True):
-            assigned[article.id] = (story_id, None, None)
-        for copy_id, origin in copies:
-            assigned[copy_id] = (assigned[origin][0], origin, None)
-        for _, members in grouper.pop_closed():
-            duplicates.remove(members)
-        pending.clear()
-        copies.clear()
-
-    for article in articles:
-        text, reason, published = clean_for_corpus(article.text)
-        article.published = article.published or published
-        if reason is not None:
-            assigned[article.id] = (None, None, reason)
-            continue
-        fingerprint = text_fingerprint(text)
-        origin = fingerprints.get(fingerprint)
-        if origin is None:
-            signature = duplicates.signature(text)
-            origin = duplicates.origin_of(signature)
-        if origin is not None:
-            if origin in assigned:
-                assigned[article.id] = (assigned[origin][0], origin, None)
-            else:
-                copies.append((article.id, origin))
-            continue
-        fingerprints[fingerprint] = article.id
-        duplicates.add(article.id, signature)
-        pending.append((article, text))
-        if len(pending) >= batch_size:
-            flush()
-    flush()
-    return assigned
-
-
-def _group_text(article: Article, text: str) -> str:
-    return f"{article.title}\n{text}" if article.title else text
+def _cluster_line(article_id: str, decision: Decision | None) -> dict[str, Any]:
+    """One output line: the story, and the origin of a copy or why a page was left out (unreadable: not decided)."""
+    if decision is None:
+        return {"id": article_id, "story": None, "dropped": "unreadable"}
+    line: dict[str, Any] = {"id": article_id, "story": decision.story_id}
+    if decision.duplicate_of:
+        line["duplicate_of"] = decision.duplicate_of
+    if decision.dropped_reason:
+        line["dropped"] = decision.dropped_reason
+    return line
 
 
 def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
@@ -222,7 +182,9 @@ def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
 # -- stories ------------------------------------------------------------------------------------
 
 def run_stories(args: argparse.Namespace) -> int:
-    """Run `newsweave stories`."""
+    """Run `newsweave stories` (or `stories --explain STORY`)."""
+    if args.explain:
+        return _explain(args)
     with open_store(args.db, must_exist=True) as store:
         stories = store.stories(since=args.since, limit=args.limit)
     if args.format == "json":
@@ -235,6 +197,36 @@ def run_stories(args: argparse.Namespace) -> int:
             for s in stories]
     print(_table(("story", "title", "articles", "sources", "first seen", "last seen"), rows))
     return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    with open_store(args.db, must_exist=True) as store:
+        try:
+            reports = store.explain(args.explain)
+        except NotFoundError as error:
+            raise error.with_hint("`newsweave stories` lists the stored ones") from None
+    if args.format == "json":
+        for report in reports:
+            print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return 0
+    rows = [(r.article_id, _clip(r.title), *_why(r)) for r in reports]
+    print(_table(("report", "title", "score", "why", "shared names", "shared places", "shared dates"), rows))
+    return 0
+
+
+def _why(report: JoinedReport) -> tuple[str, str, str, str, str]:
+    """Score, how the report came in, and what it shares with its story, as table cells."""
+    placement = report.placement
+    if report.duplicate_of:
+        return "", f"copy of {report.duplicate_of}", "", "", ""
+    if placement is None:
+        return "", "grouped before placements were kept", "", "", ""
+    if placement.how == "started":
+        return "", "started the story", "", "", ""
+    how = (f"joined: score >= {placement.threshold:.2f}" if placement.how == "joined"
+           else f"grouped with its batch: average >= {placement.threshold:.2f}")
+    return (f"{placement.score:.3f}", how, ", ".join(placement.names), ", ".join(placement.places),
+            ", ".join(placement.dates))
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

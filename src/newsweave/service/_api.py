@@ -13,11 +13,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from .._errors import InputError
+from .._errors import InputError, NotFoundError
 from ..ingest import article_from_document
 from ..models import Article
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import articles_from_documents, make_brief
+from ._briefs import STORY_LIST_HINT
 from ._schemas import (
     ArticleError,
     ArticleIn,
@@ -60,6 +61,8 @@ def router(*, token: str | None) -> APIRouter:
                       summary="List stories, newest first")
     api.add_api_route("/stories/{story_id}", get_story, methods=["GET"], response_model=Brief,
                       responses=NOT_FOUND, summary="The brief of one story, up to date")
+    api.add_api_route("/stories/{story_id}/explain", get_story_explanation, methods=["GET"], responses=NOT_FOUND,
+                      summary="Why each report of a story is in it: score, shared names, places and dates")
     api.add_api_route("/brief", post_brief, methods=["POST"], response_model=Brief, responses=ERRORS,
                       summary="The brief of a batch-input object, stored nowhere")
     return api
@@ -100,6 +103,16 @@ def get_stories(state: State,
 def get_story(story_id: str, state: State) -> JSONResponse:
     """The Brief JSON of one stored story, recomputed only when it has gained reports."""
     return JSONResponse(state.briefs.brief(story_id))
+
+
+def get_story_explanation(story_id: str, state: State) -> dict[str, Any]:
+    """Each report of a story, in the order stored: how it came in (started, joined, grouped with its batch),
+    its score and threshold, the names, places and dates it shares with the story, or the report it copies."""
+    try:
+        reports = state.store.explain(story_id)
+    except NotFoundError as error:
+        raise error.with_hint(STORY_LIST_HINT) from None
+    return {"story": story_id, "reports": [report.to_dict() for report in reports]}
 
 
 def post_brief(batch: BriefRequest, state: State) -> JSONResponse:

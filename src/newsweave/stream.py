@@ -1,0 +1,169 @@
+"""Corpus mode's one pipeline from pages to stories: each page in, one `Decision` out.
+
+A batch of pages is cleaned, pages that are not news reports are left out, repeats (the same
+words) and copies (MinHash near-duplicates of an indexed report, `dedup.NearDuplicateIndex`) are
+tied to their origin, and the rest are grouped into stories (`group.StoryGrouper`). `newsweave
+cluster`, the store behind `ingest` and the service, and the benchmarks all use this one class;
+the store only persists its decisions and reopens its state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+import numpy as np
+
+from .dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
+from .group import GroupInput, Placement, StoryGrouper
+from .models import Article
+
+STREAM_BATCH = 1000
+"""Pages decided together by `cluster` and the benchmarks: the reports of a batch that join no open
+story are grouped with each other as a whole (`group.LINK_THRESHOLD`), so larger batches depend less on
+the order of the stream; the cost of that step grows with the square of the batch."""
+
+
+@dataclass(slots=True)
+class Decision:
+    """What became of one page: left out, a repeat or copy of another report, or placed in a story (and why)."""
+
+    article: Article
+    """The page as given, its publication date filled from a leading date line of its text."""
+    text: str
+    """The text cleaned of page furniture."""
+    fingerprint: str
+    """The hash of its words (`dedup.text_fingerprint`): the same for the same report saved twice."""
+    story_id: str | None = None
+    duplicate_of: str | None = None
+    """The report this one repeats or copies (its story is that report's story)."""
+    dropped_reason: str | None = None
+    """Why the page is not a news report ('error-page', 'too-short', ...), or None."""
+    repeat: bool = False
+    """The same words as a report decided before: nothing new to keep."""
+    signature: np.ndarray | None = None
+    """The MinHash signature of a report that may have copies (an origin)."""
+    placement: Placement | None = None
+    """Why an origin is in its story: the score and the names, places and dates it shares with it."""
+
+    @property
+    def article_id(self) -> str:
+        """The page's id."""
+        return self.article.id
+
+
+class Earlier(NamedTuple):
+    """A report decided before, as a repeat of it needs it: its id, its story, why it was left out."""
+
+    article_id: str
+    story_id: str | None
+    dropped_reason: str | None
+
+
+SameText = Callable[[str], "Earlier | None"]
+"""Finds the earlier report with these words (by fingerprint), or None."""
+
+
+class StreamGrouper:
+    """Clean, leave out non-reports, tie repeats and copies to their origin, group the rest into stories."""
+
+    def __init__(self, *, grouper: StoryGrouper | None = None, duplicates: NearDuplicateIndex | None = None,
+                 same_text: SameText | None = None) -> None:
+        self.grouper = grouper or StoryGrouper()
+        self.duplicates = duplicates or NearDuplicateIndex()
+        self._same_text = same_text
+        self._seen: dict[str, Earlier] = {}
+        """Each fingerprint's first decision, when no `same_text` lookup is given (a stream held in memory)."""
+        self._story_of_origin: dict[str, str] = {}
+        """The story of each indexed origin (reports of open stories only)."""
+
+    def decide(self, articles: Sequence[Article], *, arrived: date | None = None) -> list[Decision]:
+        """One decision per article, in order; `arrived` is the day the batch came in (when known)."""
+        decisions = [self._clean(article) for article in articles]
+        batch: dict[str, Decision] = {}
+        repeats: list[tuple[Decision, Decision | Earlier]] = []
+        origins: list[Decision] = []
+        for decision in decisions:
+            earlier = batch.get(decision.fingerprint) or self._earlier(decision.fingerprint)
+            if earlier is not None:
+                decision.repeat, decision.duplicate_of, decision.dropped_reason = True, earlier.article_id, earlier.dropped_reason
+                repeats.append((decision, earlier))
+                continue
+            batch[decision.fingerprint] = decision
+            if decision.dropped_reason is None:
+                self._find_origin(decision, origins)
+        self._group(origins, arrived)
+        for decision in decisions:
+            if decision.duplicate_of is not None and not decision.repeat:
+                decision.story_id = self._story_of_origin.get(decision.duplicate_of)
+        for decision, earlier in repeats:
+            decision.story_id = earlier.story_id
+        self._remember(batch.values())
+        self._forget_closed()
+        return decisions
+
+    def reopen(self, story_id: str, reports: Sequence[GroupInput], signatures: Sequence[np.ndarray | None]) -> None:
+        """Reopen a stored story: its reports' vectors and dates, and their signatures as origins of copies."""
+        self.grouper.restore(story_id, reports)
+        for report, signature in zip(reports, signatures, strict=True):
+            if signature is not None:
+                self.duplicates.add(report.id, signature)
+                self._story_of_origin[report.id] = story_id
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _clean(article: Article) -> Decision:
+        text, reason, published = clean_for_corpus(article.text)
+        article.published = article.published or published
+        return Decision(article, text, text_fingerprint(text or article.text), dropped_reason=reason)
+
+    def _earlier(self, fingerprint: str) -> Earlier | None:
+        return self._same_text(fingerprint) if self._same_text is not None else self._seen.get(fingerprint)
+
+    def _find_origin(self, decision: Decision, origins: list[Decision]) -> None:
+        """A copy of an indexed report gets its origin; any other report is indexed and waits to be grouped."""
+        signature = self.duplicates.signature(decision.text)
+        origin = self.duplicates.origin_of(signature)
+        if origin is not None:
+            decision.duplicate_of = origin
+            return
+        self.duplicates.add(decision.article_id, signature)
+        decision.signature = signature
+        origins.append(decision)
+
+    def _group(self, origins: list[Decision], arrived: date | None) -> None:
+        reports = [GroupInput(d.article_id, _group_text(d), d.article.published, arrived) for d in origins]
+        for decision, placement in zip(origins, self.grouper.assign(reports), strict=True):
+            decision.story_id, decision.placement = placement.story_id, placement
+            self._story_of_origin[decision.article_id] = placement.story_id
+
+    def _remember(self, decisions: Iterable[Decision]) -> None:
+        if self._same_text is None:
+            self._seen.update((d.fingerprint, Earlier(d.article_id, d.story_id, d.dropped_reason)) for d in decisions)
+
+    def _forget_closed(self) -> None:
+        for _, members in self.grouper.pop_closed():
+            self.duplicates.remove(members)
+            for member in members:
+                self._story_of_origin.pop(member, None)
+
+
+def batches(articles: Iterable[Article], size: int = STREAM_BATCH) -> Iterator[list[Article]]:
+    """The articles in lists of `size` (the last one shorter)."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _group_text(decision: Decision) -> str:
+    """What grouping reads of a report: its title, then its cleaned text."""
+    title = decision.article.title
+    return f"{title}\n{decision.text}" if title else decision.text

@@ -1,0 +1,42 @@
+"""The one stream pipeline of corpus mode: each page in, one decision out."""
+
+from __future__ import annotations
+
+from newsweave.models import Article
+from newsweave.stream import StreamGrouper, batches
+
+
+def _articles(dev_clusters: list[dict]) -> list[Article]:
+    return [Article(id=f"{c['id']}-{n}", text=text) for c in dev_clusters for n, text in enumerate(c["documents"])]
+
+
+def test_every_page_gets_one_decision_in_order_with_a_story_or_a_reason(dev_clusters):
+    articles = _articles(dev_clusters)
+    decisions = StreamGrouper().decide(articles)
+    assert [d.article_id for d in decisions] == [a.id for a in articles]
+    by_id = {d.article_id: d for d in decisions}
+    assert by_id["mn-val-010-1"].dropped_reason == "archive-notice" and by_id["mn-val-010-1"].story_id is None
+    assert all((d.story_id is None) == (d.dropped_reason is not None) for d in decisions)
+    assert all(d.placement is not None for d in decisions if d.story_id and not d.duplicate_of)
+
+
+def test_repeats_and_copies_take_their_origins_story_in_the_same_batch_and_later(seeds_dir):
+    from newsweave.ingest import read_reports
+
+    first, second, third = read_reports([str(seeds_dir)])
+    stream = StreamGrouper()
+    copy = Article(id="copy", text=first.text + "\nDistributed by a wire agency.")
+    origin, _, copied = stream.decide([first, second, copy])
+    assert copied.duplicate_of == first.id and copied.story_id == origin.story_id and not copied.repeat
+    [repeat] = stream.decide([Article(id="again", text=first.text)])
+    assert repeat.repeat and repeat.duplicate_of == first.id and repeat.story_id == origin.story_id
+    [late_copy] = stream.decide([Article(id="late", text=first.text + "\nThis report first appeared elsewhere.")])
+    assert late_copy.duplicate_of == first.id and late_copy.story_id == origin.story_id
+
+
+def test_the_same_stream_in_batches_of_any_size_leaves_out_and_copies_the_same_pages(dev_clusters):
+    articles = _articles(dev_clusters)
+    whole = StreamGrouper().decide(articles)
+    stream = StreamGrouper()
+    in_parts = [d for batch in batches(articles, 7) for d in stream.decide(batch)]
+    assert [(d.dropped_reason, d.duplicate_of) for d in whole] == [(d.dropped_reason, d.duplicate_of) for d in in_parts]
