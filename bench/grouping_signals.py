@@ -26,6 +26,7 @@ from grouping import DEFAULT_DEV, DEFAULT_ECB, b_cubed, build_ecb_stream, build_
 
 import newsweave.group as group  # noqa: E402
 from newsweave.models import Article  # noqa: E402
+from newsweave.options import JOIN_THRESHOLD, Options  # noqa: E402
 from newsweave.stream import STREAM_BATCH, StreamGrouper, batches  # noqa: E402
 
 JOIN_GRID = (0.18, 0.22, 0.26)
@@ -36,7 +37,7 @@ HALVES = (set(range(1, 12)), set(range(12, 23)))
 def f1(articles: list[Article], truth: dict[str, str], *, batch: int = STREAM_BATCH, **grouper: float) -> float:
     """B3 F1 of the stream grouped with these StoryGrouper settings."""
     copies = [Article(id=a.id, text=a.text, title=a.title, published=a.published) for a in articles]
-    stream = StreamGrouper(grouper=group.StoryGrouper(**grouper))
+    stream = StreamGrouper(grouper=group.StoryGrouper(options=Options(**grouper)))
     predicted = {d.article_id: d.story_id or f"alone:{d.article_id}" for part in batches(copies, batch) for d in stream.decide(part)}
     return b_cubed(predicted, truth)[2]
 
@@ -52,7 +53,7 @@ def ablations() -> None:
     settings = {
         "newsweave as shipped": ({}, STREAM_BATCH, group.NAME_WEIGHT),
         "names counted once": ({}, STREAM_BATCH, 1),
-        "no date evidence": ({"near_join_threshold": group.JOIN_THRESHOLD, "far_penalty": 0.0,
+        "no date evidence": ({"near_join_threshold": JOIN_THRESHOLD, "far_penalty": 0.0,
                               "named_dates_apart_days": 10**6, "near_days": -1}, STREAM_BATCH, group.NAME_WEIGHT),
         "one report at a time (batches of 1)": ({}, 1, group.NAME_WEIGHT),
     }

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from newsweave.dedup import clean_for_corpus
 from newsweave.group import GroupInput, StoryGrouper, named_days, report_facts
+from newsweave.options import Options
 
 
 def _stream(dev_clusters: list[dict], *, seed: int = 0) -> tuple[list[GroupInput], dict[str, str]]:
@@ -110,7 +111,7 @@ def test_reports_published_far_apart_need_more_similarity_but_are_not_walled_off
 def test_a_story_closes_once_the_stream_is_past_its_span(dev_clusters):
     reports, _ = _stream(dev_clusters)
     start = date(2021, 3, 1)
-    grouper = StoryGrouper(published_span_days=7, clock_reports=3)
+    grouper = StoryGrouper(options=Options(published_span_days=7, clock_reports=3))
     [first] = grouper.assign([GroupInput("first", reports[0].text, start)])
     grouper.assign([GroupInput(f"later-{n}", r.text, start + timedelta(days=10)) for n, r in enumerate(reports[1:4])])
     [again] = grouper.assign([GroupInput("again", reports[0].text + " Updated.", start + timedelta(days=10))])
@@ -120,7 +121,7 @@ def test_a_story_closes_once_the_stream_is_past_its_span(dev_clusters):
 
 def test_closed_stories_are_freed(dev_clusters):
     reports, _ = _stream(dev_clusters)
-    grouper = StoryGrouper(published_span_days=2, clock_reports=1)
+    grouper = StoryGrouper(options=Options(published_span_days=2, clock_reports=1))
     start = date(2021, 1, 1)
     for number, report in enumerate(reports):
         grouper.assign([GroupInput(report.id, report.text, start + timedelta(days=5 * number))])

@@ -33,33 +33,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .options import DEFAULT_OPTIONS, Options
+
 HASHED_FEATURES = 2**18
-JOIN_THRESHOLD = 0.22
-"""Cosine similarity of a report to an open story's centroid from which it joins that story."""
-NEAR_JOIN_THRESHOLD = 0.18
-"""The same when the report and the story give days within `NEAR_DAYS` of each other (publication dates,
-or dates their texts name): being about the same days is evidence of itself."""
-LINK_THRESHOLD = 0.18
-"""Reports of one batch that join no open story are grouped by average linkage: a group's reports are
-this similar to each other on average (cosine, days near each other counting as for `NEAR_JOIN_THRESHOLD`)."""
 NAME_WEIGHT = 2
 """Capitalised words (names of people, places, organisations, and the words that open a sentence) count
 this many times more than other words in a report's vector."""
-NEAR_DAYS = 3
-"""Days this close are the same time for `NEAR_JOIN_THRESHOLD`."""
-PUBLISHED_SPAN_DAYS = 7
-"""Reports of one story are published (or, undated, arrive) within this many days of each other; a report
-further from the story's first or last one needs `FAR_PENALTY` more similarity (a follow-up weeks later
-still joins when its words say so), and the story closes once the stream is this far past its first report."""
-FAR_PENALTY = 0.1
-"""Similarity a report needs on top of the threshold to join a story published more than `PUBLISHED_SPAN_DAYS` away."""
-NAMED_DATES_APART_DAYS = 1095
-"""A report and a story whose dates (publication and full dates the text names) are all more than this apart
-report different happenings however alike their words (two earthquakes on one island, years apart). Texts
-name past days too ("convicted on May 3, 2005"), so only years apart is taken as a different time."""
-CLOCK_REPORTS = 100
-"""The stream has passed a day once this many dated reports in a row are later: one misdated report
-does not close every story, and an archive read out of date order closes none by date."""
 MAX_OPEN_STORIES = 5000
 """At most this many stories stay open (the least recently joined close first)."""
 MAX_EXPLAINED = 8
@@ -300,26 +279,20 @@ class StoryGrouper:
         self,
         *,
         weights: TermWeights | None = None,
-        join_threshold: float = JOIN_THRESHOLD,
-        near_join_threshold: float = NEAR_JOIN_THRESHOLD,
-        link_threshold: float = LINK_THRESHOLD,
-        near_days: int = NEAR_DAYS,
-        published_span_days: int = PUBLISHED_SPAN_DAYS,
-        far_penalty: float = FAR_PENALTY,
-        named_dates_apart_days: int = NAMED_DATES_APART_DAYS,
-        clock_reports: int = CLOCK_REPORTS,
+        options: Options = DEFAULT_OPTIONS,
         max_open: int = MAX_OPEN_STORIES,
     ) -> None:
+        """`options` holds the grouping tunables (thresholds, spans: see `Options`)."""
         self.weights = weights or TermWeights()
-        self.join_threshold = join_threshold
-        self.near_join_threshold = near_join_threshold
-        self.link_threshold = link_threshold
-        self.near_days = near_days
-        self.published_span_days = published_span_days
-        self.far_penalty = far_penalty
-        self.named_dates_apart_days = named_dates_apart_days
+        self.join_threshold = options.join_threshold
+        self.near_join_threshold = options.near_join_threshold
+        self.link_threshold = options.link_threshold
+        self.near_days = options.near_days
+        self.published_span_days = options.published_span_days
+        self.far_penalty = options.far_penalty
+        self.named_dates_apart_days = options.named_dates_apart_days
         self.max_open = max_open
-        self._recent_published: deque[date] = deque(maxlen=clock_reports)
+        self._recent_published: deque[date] = deque(maxlen=options.clock_reports)
         self.stream_arrival: date | None = None
         self._stories: dict[str, _OpenStory] = {}
         self._rows = sp.csr_matrix((0, HASHED_FEATURES), dtype=np.float32)

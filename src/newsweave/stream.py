@@ -22,7 +22,7 @@ from .models import Article
 
 STREAM_BATCH = 1000
 """Pages decided together by `cluster` and the benchmarks: the reports of a batch that join no open
-story are grouped with each other as a whole (`group.LINK_THRESHOLD`), so larger batches depend less on
+story are grouped with each other as a whole (`Options.link_threshold`), so larger batches depend less on
 the order of the stream; the cost of that step grows with the square of the batch."""
 
 
