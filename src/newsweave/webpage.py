@@ -180,28 +180,25 @@ def _disagreements_section(disagreements: Sequence[Mapping[str, Any]], sources: 
     changed = [d for d in disagreements if d["evolving"]]
     blocks = []
     for item in differ:
-        cards = "".join(
-            f'<div class=side-card><p class=value>{escape(str(v["value"]))}</p>'
-            f'<p class=by>{source_chips([v["source"]], sources)} {escape(_source_name(sources, v["source"]))}'
-            f'{_published_note(v)}</p><p class=quote>{escape(v["sentence"])}</p></div>'
-            for v in item["values"]
-        )
+        cards = "".join(f"<div class=side-card>{_figure_value(v, sources)}</div>" for v in item["values"])
         undated = (f"<p class=note>{escape(UNDATED_NOTE)}</p>" if item["evolving"] is None
                    else "")
         blocks.append(f"<div class=disagreement><h3>{escape(str(item['about']))}</h3>{undated}"
                       f"<div class=versus>{cards}</div></div>")
     steps = []
     for item in changed:
-        entries = "".join(
-            f'<li><p class=value>{escape(str(v["value"]))}</p>'
-            f'<p class=by>{source_chips([v["source"]], sources)} {escape(_source_name(sources, v["source"]))}'
-            f'{_published_note(v)}</p><p class=quote>{escape(v["sentence"])}</p></li>'
-            for v in item["values"]
-        )
+        entries = "".join(f"<li>{_figure_value(v, sources)}</li>" for v in item["values"])
         steps.append(f"<div class=progression><h3>{escape(str(item['about']))}</h3><ol>{entries}</ol></div>")
     return (_section("disagreements", "Sources differ", "".join(blocks), count=len(differ)) if differ else "") + (
         _section("changed-figures", "Figures that changed as reports came in", "".join(steps), count=len(changed))
         if changed else "")
+
+
+def _figure_value(value: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> str:
+    """One value of a disagreement: the figure, who gives it (and when), and the sentence it stands in."""
+    return (f'<p class=value>{escape(str(value["value"]))}</p>'
+            f'<p class=by>{source_chips([value["source"]], sources)} {escape(_source_name(sources, value["source"]))}'
+            f'{_published_note(value)}</p><p class=quote>{escape(value["sentence"])}</p>')
 
 
 def _published_note(value: Mapping[str, Any]) -> str:
