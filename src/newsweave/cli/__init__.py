@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from .._errors import NewsweaveError
+from .._errors import NewsweaveError, NotFoundError
 from . import _brief, _corpus, _serve
 from ._output import EXIT_BAD_INPUT
 
@@ -19,6 +19,8 @@ EXIT_BROKEN_PIPE = 141
 _COMMAND_MODULES = [_brief, _corpus, _serve]
 OPTION_FLAGS = {"max_words": "--max-words", "db_path": "--db"}
 """The flag that sets each library option an error can name (`NewsweaveError.option`)."""
+STORIES_HINT = "`newsweave stories` lists the stored ones"
+"""Told with every unknown story id: the command that lists the ids there are."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,5 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def error_message(error: NewsweaveError) -> str:
     """The error as the command line shows it: where, what, and the flag of the option at fault."""
+    if isinstance(error, NotFoundError):
+        error = error.with_hint(STORIES_HINT)
     flag = OPTION_FLAGS.get(error.option or "")
     return f"{error} ({flag})" if flag else str(error)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .._errors import InputError, NotFoundError
+from .._errors import InputError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
 from ..options import DEFAULT_MAX_WORDS, Options
@@ -65,10 +65,7 @@ def run_story(args: argparse.Namespace) -> int:
     from ._corpus import open_store
 
     with open_store(args.db, must_exist=True) as store:
-        try:
-            articles = store.story_origins(args.story)
-        except NotFoundError as error:
-            raise error.with_hint("`newsweave stories` lists the stored ones") from None
+        articles = store.story_origins(args.story)
         title = store.story(args.story).title
     brief = make_brief(
         articles, options=_options(args), full_analysis=not args.summary_only, story_id=args.story, title=title

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._errors import InputError, NotFoundError, StoreError
+from .._errors import InputError, StoreError
 from ..ingest import article_from_document
 from ..models import Article
 from ..sources import SourceItem, read_sources
@@ -201,10 +201,7 @@ def run_stories(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     with open_store(args.db, must_exist=True) as store:
-        try:
-            reports = store.explain(args.explain)
-        except NotFoundError as error:
-            raise error.with_hint("`newsweave stories` lists the stored ones") from None
+        reports = store.explain(args.explain)
     if args.format == "json":
         for report in reports:
             print(json.dumps(report.to_dict(), ensure_ascii=False))
