@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,15 +16,29 @@ MISSING_BROWSER = "chromium-not-installed-here"
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def _make(*arguments: str, as_user: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*(as_user or []), "make", "--no-print-directory", "-s", "-C", str(ROOT), *arguments],
+def _make(*arguments: str, as_user: list[str] | None = None, folder: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*(as_user or []), "make", "--no-print-directory", "-s", "-C", str(folder), *arguments],
                           capture_output=True, text=True, timeout=600)
+
+
+def _makefile_an_ordinary_user_can_read() -> Path:
+    """A copy of the Makefile in a folder of its own that any user may enter: the checkout may sit in one they cannot."""
+    folder = Path(tempfile.mkdtemp(prefix="newsweave-make-"))
+    folder.chmod(0o755)
+    shutil.copy(ROOT / "Makefile", folder / "Makefile")
+    (folder / "Makefile").chmod(0o644)
+    return folder
 
 
 def test_make_test_says_how_to_install_a_missing_browser_when_it_cannot(tmp_path: Path) -> None:
     if os.getuid() == 0 and shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv to become an ordinary user")
-    result = _make("test-system-packages", f"CHROMIUM={MISSING_BROWSER}", as_user=NOBODY if os.getuid() == 0 else None)
+    folder = _makefile_an_ordinary_user_can_read()
+    try:
+        result = _make("test-system-packages", f"CHROMIUM={MISSING_BROWSER}", as_user=NOBODY if os.getuid() == 0 else None,
+                       folder=folder)
+    finally:
+        shutil.rmtree(folder)
     assert result.returncode == 2
     assert "sudo apt-get install chromium" in result.stderr
 
