@@ -232,6 +232,33 @@ def test_store_of_the_released_layout_is_brought_up_to_date_and_keeps_its_report
     assert "placement" in [row[1] for row in connection.execute("PRAGMA table_info(articles)")]
 
 
+def test_store_of_layout_2_gains_the_briefs_table_and_keeps_its_reports(tmp_path, seeds_dir):
+    path = tmp_path / "layout2.db"
+    with Store(path) as store:
+        [story_id] = {r.story_id for r in store.add_articles(read_reports([str(seeds_dir)]))}
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE briefs")
+    connection.execute("PRAGMA user_version = 2")
+    connection.commit()
+    connection.close()
+    with Store(path) as store:
+        assert store.story(story_id).articles == 3
+        store.save_brief(story_id, 1, {"title": "A"})
+        assert store.stored_brief(story_id).brief == {"title": "A"}
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_stored_briefs_are_kept_per_version_and_the_newest_is_read_by_default(tmp_path):
+    with Store(tmp_path / "news.db") as store:
+        assert store.stored_brief("s-1") is None
+        store.save_brief("s-1", 1, {"title": "First"})
+        store.save_brief("s-1", 2, {"title": "Second"})
+        newest = store.stored_brief("s-1")
+        assert (newest.version, newest.brief["title"]) == (2, "Second")
+        assert store.stored_brief("s-1", version=1).brief["title"] == "First"
+        assert newest.made.tzinfo is not None
+
+
 def test_store_written_by_a_newer_newsweave_is_refused_with_what_to_do(tmp_path):
     path = tmp_path / "newer.db"
     Store(path).close()

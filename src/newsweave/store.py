@@ -35,9 +35,10 @@ SAVE_TERM_COUNTS_EVERY = 2000
 TITLE_REPORTS = 20
 """A story is titled from its first reports this many (copies left out); past them its title stays."""
 _OTHER_STORE = "give the path of a newsweave store, or of a file to create"
-SCHEMA_VERSION = 2
-"""The layout of the file, kept in SQLite's `PRAGMA user_version`. Layout 1 (newsweave 0.1, user_version 0,
-meta 'schema' = '1') is brought up to date when opened: it gains the column of placements."""
+SCHEMA_VERSION = 3
+"""The layout of the file, kept in SQLite's `PRAGMA user_version`. Older layouts are brought up to date when
+opened: layout 1 (newsweave 0.1, user_version 0, meta 'schema' = '1') gains the column of placements, and
+layout 2 gains the tables added since (every table of `_SCHEMA` is created if missing)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -69,8 +70,17 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS briefs (
+    story_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    made TEXT NOT NULL,
+    brief TEXT NOT NULL,
+    PRIMARY KEY (story_id, version)
+);
 """
-_LAYOUT_1_TO_2 = "ALTER TABLE articles ADD COLUMN placement TEXT"
+_LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
+_LAYOUT_2_TO_3: tuple[str, ...] = ()
+"""Columns added to existing tables in layout 3 (new tables come from `_SCHEMA` itself)."""
 
 
 @dataclass(slots=True)
@@ -113,6 +123,16 @@ class JoinedReport:
         """JSON-ready fields: id, title, source, duplicate_of, and the placement's score, threshold, names, places, dates."""
         fields = {"id": self.article_id, "title": self.title, "source": self.source, "duplicate_of": self.duplicate_of}
         return {**fields, **(self.placement.to_dict() if self.placement else {"score": None})}
+
+
+@dataclass(slots=True)
+class StoredBrief:
+    """A Brief JSON kept by the store: the story version it was made from and when it was made (UTC)."""
+
+    story_id: str
+    version: int
+    made: datetime
+    brief: dict
 
 
 def default_db_path() -> Path:
@@ -160,16 +180,20 @@ class Store:
                     f"written by a newer newsweave (store layout {version}; this version reads layouts "
                     f"up to {SCHEMA_VERSION}): upgrade newsweave, or {_OTHER_STORE}", where=str(self.path), option="db_path")
             tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-            elif self._is_layout_1(tables):
-                self._db.execute(_LAYOUT_1_TO_2)
-            else:
+            if tables and version == 0 and self._is_layout_1(tables):
+                self._run(_LAYOUT_1_TO_2 + _LAYOUT_2_TO_3)
+            elif tables and version == 2:
+                self._run(_LAYOUT_2_TO_3)
+            elif tables:
                 raise StoreError(f"an SQLite file but not a newsweave store; {_OTHER_STORE}", where=str(self.path),
                                  option="db_path")
+            self._run(tuple(_SCHEMA.split(";")))
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _run(self, statements: Sequence[str]) -> None:
+        for statement in statements:
+            if statement.strip():
+                self._db.execute(statement)
 
     def _is_layout_1(self, tables: set[str]) -> bool:
         if not {"articles", "stories", "meta"} <= tables:
@@ -311,6 +335,27 @@ class Store:
             ).fetchone()
             stories = self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
         return {"articles": articles, "stories": stories, "duplicates": carriers, "dropped": dropped}
+
+    # -- stored briefs -----------------------------------------------------------------------
+
+    def save_brief(self, story_id: str, version: int, brief: dict) -> None:
+        """Keep the Brief JSON made from a story at `version` (one row per version, so changes can be followed)."""
+        made = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute("INSERT OR REPLACE INTO briefs (story_id, version, made, brief) VALUES (?, ?, ?, ?)",
+                             (story_id, version, made, json.dumps(brief, ensure_ascii=False)))
+
+    def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
+        """The stored brief of a story at `version` (the newest stored one when None); None when none is stored."""
+        where, parameters = ("AND version = ?", (story_id, version)) if version is not None else ("", (story_id,))
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT version, made, brief FROM briefs WHERE story_id = ? {where} ORDER BY version DESC LIMIT 1",
+                parameters,
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
 
     # -- internals ---------------------------------------------------------------------------
 
