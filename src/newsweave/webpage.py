@@ -13,10 +13,12 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlparse
 
+from markupsafe import Markup
+
 from .ingest import without_control_characters
+from .templating import render_template
 
 ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
-STATIC_PREFIX = "/static/"
 MAX_CLAIMS_PER_STATUS = 8
 MAX_COVERAGE_ROWS = 14
 MAX_QUOTES_SHOWN = 8
@@ -41,19 +43,7 @@ def asset_text(name: str) -> str:
 
 def page(title: str, body: str, *, inline_assets: bool, header: str = "") -> str:
     """A whole HTML document around `body` (already escaped markup); assets inlined or linked from /static/."""
-    icon = "" if inline_assets else f'<link rel="icon" href="{STATIC_PREFIX}favicon.svg" type="image/svg+xml">'
-    if inline_assets:
-        head_assets = f"<style>{asset_text('newsweave.css')}</style>"
-        tail_assets = f"<script>{asset_text('newsweave.js')}</script>"
-    else:
-        head_assets = f'<link rel="stylesheet" href="{STATIC_PREFIX}newsweave.css">'
-        tail_assets = f'<script src="{STATIC_PREFIX}newsweave.js" defer></script>'
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="same-origin">{icon}<title>{escape(title)}</title>{head_assets}</head>'
-        f"<body>{header}<main class=page>{body}</main>{tail_assets}</body></html>\n"
-    )
+    return render_template("base.html", title=title, body=Markup(body), header=Markup(header), inline_assets=inline_assets)
 
 
 def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True, header: str = "", kicker: str = "",

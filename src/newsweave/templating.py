@@ -1,0 +1,41 @@
+"""The Jinja2 templates of every HTML page (newsweave/templates/), rendered with autoescaping on.
+
+A template extends `base.html` and fills its `main` block; every value from a report is escaped by
+Jinja2 itself, and only markup this package built is marked safe.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .ingest import without_control_characters
+
+STATIC_PREFIX = "/static/"
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja2 environment: package templates, autoescaping for .html, undefined names an error."""
+    from .webpage import asset_text
+
+    env = Environment(loader=PackageLoader("newsweave", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_without_control_characters)
+    env.globals.update(asset=asset_text, static=STATIC_PREFIX)
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """The text of template `name` filled with `context`."""
+    return environment().get_template(name).render(**context)
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Every printed value loses its control characters (a NUL never reaches a page), escaped or not."""
+    if isinstance(value, Markup):
+        return Markup(without_control_characters(str(value)))
+    return without_control_characters(value) if isinstance(value, str) else value
