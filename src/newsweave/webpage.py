@@ -21,6 +21,8 @@ MAX_CLAIMS_PER_STATUS = 8
 MAX_COVERAGE_ROWS = 14
 MAX_QUOTES_SHOWN = 8
 MAX_ENTITIES_SHOWN = 14
+MAX_CHANGES_SHOWN = 6
+"""Items of each kind shown at once in a story's changes; the rest are folded under "N more"."""
 STATUS_LABELS = {"corroborated": "Corroborated", "disputed": "Disputed", "single-source": "Single source"}
 STATUS_ORDER = ("disputed", "corroborated", "single-source")
 UNDATED_NOTE = "The reports give no dates or words that tell whether this figure changed over time."
@@ -49,7 +51,7 @@ def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True) -> str:
 
 def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") -> dict[str, Any]:
     """What templates/_brief.html prints of one Brief: each section's items, with sources as numbered chips."""
-    names = {s["id"]: str(s["name"] or f"Source {s['id']}") for s in brief["sources"]}
+    names = _source_names(brief)
     claims = brief["claims"]
     return {
         "kicker": kicker or _default_kicker(brief), "heading": brief["title"] or "Untitled story", "note": note,
@@ -57,8 +59,7 @@ def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") ->
         "differ": [_disagreement(d, names) for d in brief["disagreements"] if not d["evolving"]],
         "changed": [_disagreement(d, names) for d in brief["disagreements"] if d["evolving"]],
         "claim_groups": _claim_groups(claims, names), "claim_count": len(claims),
-        "quotes": [{"text": q["text"], "speaker": q["speaker"] or "Unattributed", "chips": _chips(q["sources"], names)}
-                   for q in brief["quotes"]],
+        "quotes": [_quote(q, names) for q in brief["quotes"]],
         "timeline": [{"date": str(t["date"]), "text": t["text"], "chips": _chips(t["sources"], names)}
                      for t in brief["timeline"]],
         "coverage": _coverage(claims, names),
@@ -66,6 +67,19 @@ def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") ->
         "entities": [_entity(e, names) for e in brief["entities"]],
         "undated_note": UNDATED_NOTE,
         "limits": {"claims": MAX_CLAIMS_PER_STATUS, "quotes": MAX_QUOTES_SHOWN, "entities": MAX_ENTITIES_SHOWN},
+    }
+
+
+def changes_view(changes: Mapping[str, Any], brief: Mapping[str, Any]) -> dict[str, Any]:
+    """What templates/_changes.html prints of a story's changes (`follow.brief_changes`, numbered as in `brief`)."""
+    names = _source_names(brief)
+    return {
+        "note": changes["note"], "everything_new": changes["everything_new"], "shown": MAX_CHANGES_SHOWN,
+        "sources": [_source(s, []) for s in changes["sources"]],
+        "claims": [_claim(c, names) for c in changes["claims"]],
+        "figures": [{"about": str(f["about"]), "before": [str(v) for v in f["before"]], "values": _figure_values(f["now"], names)}
+                    for f in changes["figures"]],
+        "quotes": [_quote(q, names) for q in changes["quotes"]],
     }
 
 
@@ -77,6 +91,10 @@ def safe_href(url: Any) -> str | None:
     if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
         return None
     return url.strip()
+
+
+def _source_names(brief: Mapping[str, Any]) -> dict[int, str]:
+    return {s["id"]: str(s["name"] or f"Source {s['id']}") for s in brief["sources"]}
 
 
 def _chips(numbers: Iterable[int], names: Mapping[int, str]) -> list[Chip]:
@@ -102,20 +120,31 @@ def _summary_sentence(item: Mapping[str, Any], names: Mapping[int, str]) -> dict
 
 def _disagreement(item: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
     """A figure the sources give differently (or that changed over time): each value with who gives it and where."""
-    values = [{"value": str(v["value"]), "chip": _chips([v["source"]], names)[0], "published": v["published"],
-               "sentence": v["sentence"]} for v in item["values"]]
-    return {"about": str(item["about"]), "undated": item["evolving"] is None, "values": values}
+    return {"about": str(item["about"]), "undated": item["evolving"] is None, "values": _figure_values(item["values"], names)}
+
+
+def _figure_values(values: Sequence[Mapping[str, Any]], names: Mapping[int, str]) -> list[dict[str, Any]]:
+    """Each source's value of a figure: the value, the source, its date, and the sentence it stands in."""
+    return [{"value": str(v["value"]), "chip": _chips([v["source"]], names)[0], "published": v["published"],
+             "sentence": v["sentence"]} for v in values]
 
 
 def _claim_groups(claims: Sequence[Mapping[str, Any]], names: Mapping[int, str]) -> list[dict[str, Any]]:
     """The claims by status (disputed, corroborated, single source), each with its label."""
     groups = []
     for status in STATUS_ORDER:
-        members = [{"status": c["status"], "text": c["text"], "chips": _chips(c["sources"], names)}
-                   for c in claims if c["status"] == status]
+        members = [_claim(c, names) for c in claims if c["status"] == status]
         if members:
             groups.append({"status": status, "label": STATUS_LABELS[status], "claims": members})
     return groups
+
+
+def _claim(claim: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+    return {"status": claim["status"], "text": claim["text"], "chips": _chips(claim["sources"], names)}
+
+
+def _quote(quote: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+    return {"text": quote["text"], "speaker": quote["speaker"] or "Unattributed", "chips": _chips(quote["sources"], names)}
 
 
 def _coverage(claims: Sequence[Mapping[str, Any]], names: Mapping[int, str]) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -16,7 +17,8 @@ from ..models import Article
 from ..pipeline import make_brief
 from ..store import Store
 from ..templating import day, render_template
-from ..webpage import ASSET_NAMES, asset_text, brief_view
+from ..webpage import ASSET_NAMES, asset_text, brief_view, changes_view
+from ._follow import follow_spans, last_visit, moment, remember_visit, since_parameter, story_changes
 from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
@@ -38,19 +40,25 @@ def router() -> APIRouter:
     return web
 
 
-def home(state: State, page_number: int = 1) -> HTMLResponse:
-    """The stories, newest first, beside the paste form."""
-    return HTMLResponse(_home_html(state.store, max(1, page_number)))
+def home(request: Request, state: State, page_number: int = 1) -> HTMLResponse:
+    """The stories, newest first, beside the paste form; stories updated since the reader's last visit are marked."""
+    mark, visit = last_visit(request, datetime.now(UTC))
+    response = HTMLResponse(_home_html(state.store, max(1, page_number), last_visit=mark))
+    remember_visit(response, visit)
+    return response
 
 
-def story_page(story_id: str, state: State) -> HTMLResponse:
-    """The brief of one stored story."""
+def story_page(story_id: str, state: State, since: datetime | None = None) -> HTMLResponse:
+    """The brief of one stored story; with `since`, what changed since then comes first."""
     brief = state.briefs.brief(story_id)
     updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {day(updated)}")
     view = brief_view(brief, kicker=kicker, note=brief.get("note", ""))
-    return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view))
+    changes = changes_view(story_changes(state, story_id, since), brief) if since else None
+    return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
+                                        story_id=story_id, changes=changes, since_label=moment(since) if since else "",
+                                        follow_spans=follow_spans(datetime.now(UTC))))
 
 
 async def pasted_brief(request: Request, state: State) -> HTMLResponse:
@@ -118,10 +126,13 @@ def _pasted_articles(pasted: list[str], *, allowed_address: AddressCheck | None)
     return articles
 
 
-def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[str] | None = None) -> str:
+def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[str] | None = None,
+               last_visit: datetime | None = None) -> str:
     offset = (page_number - 1) * STORIES_PER_PAGE
     rows = store.stories(limit=STORIES_PER_PAGE + 1, offset=offset)
     fields = (pasted or []) + [""] * max(0, PASTE_FIELDS - len(pasted or []))
     return render_template("home.html", title="newsweave · stories", inline_assets=False, stories=rows[:STORIES_PER_PAGE],
                            page_number=page_number, newer=page_number > 1, older=len(rows) > STORIES_PER_PAGE,
-                           error=error, pasted=fields)
+                           error=error, pasted=fields, last_visit=last_visit,
+                           since=since_parameter(last_visit) if last_visit else "",
+                           last_visit_label=moment(last_visit) if last_visit else "")
