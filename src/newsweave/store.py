@@ -257,10 +257,12 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def stories(self, *, since: date | None = None, limit: int = 50, offset: int = 0) -> list[StorySummary]:
-        """Stories updated on or after `since`, newest first."""
+    def stories(self, *, since: date | None = None, limit: int = 50, offset: int = 0,
+                by_change: bool = False) -> list[StorySummary]:
+        """Stories updated on or after `since`, newest first (`by_change`: the last to gain a report here first)."""
         where, parameters = ("WHERE s.updated >= ? ", (since.isoformat(),)) if since else ("", ())
-        return self._summaries(where + "GROUP BY s.id ORDER BY s.updated DESC, s.seq DESC LIMIT ? OFFSET ?",
+        order = "COALESCE(s.changed, s.updated) DESC" if by_change else "s.updated DESC"
+        return self._summaries(where + f"GROUP BY s.id ORDER BY {order}, s.seq DESC LIMIT ? OFFSET ?",
                                (*parameters, limit, offset))
 
     def story(self, story_id: str) -> StorySummary:
@@ -365,6 +367,23 @@ class Store:
         if row is None:
             return None
         return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+
+    def stored_briefs(self, story_id: str, *, limit: int) -> list[StoredBrief]:
+        """The newest `limit` stored briefs of a story, newest version first."""
+        with self._lock:
+            rows = self._db.execute("SELECT version, made, brief FROM briefs WHERE story_id = ? ORDER BY version DESC LIMIT ?",
+                                    (story_id, limit)).fetchall()
+        return [StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2])) for row in rows]
+
+    def newest_briefs(self) -> Iterator[StoredBrief]:
+        """The newest stored brief of every story that has one."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT b.story_id, b.version, b.made, b.brief FROM briefs b JOIN "
+                "(SELECT story_id, MAX(version) AS version FROM briefs GROUP BY story_id) n "
+                "ON n.story_id = b.story_id AND n.version = b.version").fetchall()
+        for row in rows:
+            yield StoredBrief(row[0], row[1], datetime.fromisoformat(row[2]), json.loads(row[3]))
 
     def brief_before(self, story_id: str, when: datetime) -> StoredBrief | None:
         """The newest stored brief of a story made at or before `when` (naive: UTC); None when none is that old."""

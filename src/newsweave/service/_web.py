@@ -18,6 +18,7 @@ from ..pipeline import make_brief
 from ..store import Store
 from ..templating import day, render_template
 from ..webpage import ASSET_NAMES, asset_text, brief_view, changes_view
+from ._atom import STORIES_FEED, story_feed_path
 from ._follow import follow_spans, last_visit, moment, remember_visit, since_parameter, story_changes
 from ._state import ServiceState, State
 
@@ -58,7 +59,8 @@ def story_page(story_id: str, state: State, since: datetime | None = None) -> HT
     changes = changes_view(story_changes(state, story_id, since), brief) if since else None
     return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
                                         story_id=story_id, changes=changes, since_label=moment(since) if since else "",
-                                        follow_spans=follow_spans(datetime.now(UTC))))
+                                        follow_spans=follow_spans(datetime.now(UTC)), story_feed=story_feed_path(story_id),
+                                        stories_feed=STORIES_FEED))
 
 
 async def pasted_brief(request: Request, state: State) -> HTMLResponse:
@@ -135,4 +137,4 @@ def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[
                            page_number=page_number, newer=page_number > 1, older=len(rows) > STORIES_PER_PAGE,
                            error=error, pasted=fields, last_visit=last_visit,
                            since=since_parameter(last_visit) if last_visit else "",
-                           last_visit_label=moment(last_visit) if last_visit else "")
+                           last_visit_label=moment(last_visit) if last_visit else "", stories_feed=STORIES_FEED)
