@@ -232,7 +232,8 @@ def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> N
 def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief"}
+    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief",
+                          "/api/stories/{story_id}/changes"}
     assert "404" in paths["/api/stories/{story_id}/explain"]["get"]["responses"]
     post_articles = paths["/api/articles"]["post"]
     assert {"201", "400", "413", "422"} <= set(post_articles["responses"])
@@ -241,7 +242,7 @@ def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     assert body[0]["properties"].keys() >= {"text", "html", "url", "source", "title", "published"}
     assert body[1]["type"] == "array"
     assert "404" in paths["/api/stories/{story_id}"]["get"]["responses"]
-    assert {"limit", "offset"} == {p["name"] for p in paths["/api/stories"]["get"]["parameters"]}
+    assert {"limit", "offset", "since"} == {p["name"] for p in paths["/api/stories"]["get"]["parameters"]}
     brief_body = schema["components"]["schemas"]["BriefRequest"]
     assert brief_body["required"] == ["documents"]
     components = schema["components"]["schemas"]

@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS stories (
     title TEXT NOT NULL DEFAULT '',
     first_seen TEXT NOT NULL,
     updated TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 0
+    version INTEGER NOT NULL DEFAULT 0,
+    changed TEXT
 );
 CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -79,7 +80,7 @@ CREATE TABLE IF NOT EXISTS briefs (
 );
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
-_LAYOUT_2_TO_3: tuple[str, ...] = ()
+_LAYOUT_2_TO_3: tuple[str, ...] = ("ALTER TABLE stories ADD COLUMN changed TEXT",)
 """Columns added to existing tables in layout 3 (new tables come from `_SCHEMA` itself)."""
 
 
@@ -106,6 +107,8 @@ class StorySummary:
     first_seen: date
     updated: date
     version: int = 0
+    changed: datetime | None = None
+    """When the story last gained a report in this store (UTC); None for stories stored before layout 3."""
 
 
 @dataclass(slots=True)
@@ -193,7 +196,11 @@ class Store:
     def _run(self, statements: Sequence[str]) -> None:
         for statement in statements:
             if statement.strip():
-                self._db.execute(statement)
+                try:
+                    self._db.execute(statement)
+                except sqlite3.OperationalError as error:
+                    if "duplicate column name" not in str(error):  # a column some copy of this layout already has
+                        raise
 
     def _is_layout_1(self, tables: set[str]) -> bool:
         if not {"articles", "stories", "meta"} <= tables:
@@ -250,10 +257,12 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def stories(self, *, since: date | None = None, limit: int = 50, offset: int = 0) -> list[StorySummary]:
-        """Stories updated on or after `since`, newest first."""
+    def stories(self, *, since: date | None = None, limit: int = 50, offset: int = 0,
+                by_change: bool = False) -> list[StorySummary]:
+        """Stories updated on or after `since`, newest first (`by_change`: the last to gain a report here first)."""
         where, parameters = ("WHERE s.updated >= ? ", (since.isoformat(),)) if since else ("", ())
-        return self._summaries(where + "GROUP BY s.id ORDER BY s.updated DESC, s.seq DESC LIMIT ? OFFSET ?",
+        order = "COALESCE(s.changed, s.updated) DESC" if by_change else "s.updated DESC"
+        return self._summaries(where + f"GROUP BY s.id ORDER BY {order}, s.seq DESC LIMIT ? OFFSET ?",
                                (*parameters, limit, offset))
 
     def story(self, story_id: str) -> StorySummary:
@@ -264,13 +273,15 @@ class Store:
 
     def _summaries(self, tail: str, parameters: tuple) -> list[StorySummary]:
         query = (
-            "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version "
+            "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version, "
+            "s.changed "
             "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
         )
         with self._lock:
             rows = self._db.execute(query, parameters).fetchall()
         return [
-            StorySummary(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), date.fromisoformat(row[5]), row[6])
+            StorySummary(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), date.fromisoformat(row[5]), row[6],
+                         datetime.fromisoformat(row[7]) if row[7] else None)
             for row in rows
         ]
 
@@ -353,6 +364,34 @@ class Store:
                 f"SELECT version, made, brief FROM briefs WHERE story_id = ? {where} ORDER BY version DESC LIMIT 1",
                 parameters,
             ).fetchone()
+        if row is None:
+            return None
+        return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+
+    def stored_briefs(self, story_id: str, *, limit: int) -> list[StoredBrief]:
+        """The newest `limit` stored briefs of a story, newest version first."""
+        with self._lock:
+            rows = self._db.execute("SELECT version, made, brief FROM briefs WHERE story_id = ? ORDER BY version DESC LIMIT ?",
+                                    (story_id, limit)).fetchall()
+        return [StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2])) for row in rows]
+
+    def newest_briefs(self) -> Iterator[StoredBrief]:
+        """The newest stored brief of every story that has one."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT b.story_id, b.version, b.made, b.brief FROM briefs b JOIN "
+                "(SELECT story_id, MAX(version) AS version FROM briefs GROUP BY story_id) n "
+                "ON n.story_id = b.story_id AND n.version = b.version").fetchall()
+        for row in rows:
+            yield StoredBrief(row[0], row[1], datetime.fromisoformat(row[2]), json.loads(row[3]))
+
+    def brief_before(self, story_id: str, when: datetime) -> StoredBrief | None:
+        """The newest stored brief of a story made at or before `when` (naive: UTC); None when none is that old."""
+        made = as_utc(when).isoformat(timespec="seconds")
+        with self._lock:
+            row = self._db.execute(
+                "SELECT version, made, brief FROM briefs WHERE story_id = ? AND made <= ? ORDER BY made DESC, version DESC "
+                "LIMIT 1", (story_id, made)).fetchone()
         if row is None:
             return None
         return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
@@ -450,11 +489,12 @@ class Store:
     def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
         """Create or bump a story, and name it by the rule briefs use (`headline.story_title`)."""
         day = (article.published or seen).isoformat()
+        changed = datetime.now(UTC).isoformat(timespec="microseconds")
         self._db.execute(
-            "INSERT INTO stories(id, seq, title, first_seen, updated, version) VALUES (?, ?, '', ?, ?, 1) "
+            "INSERT INTO stories(id, seq, title, first_seen, updated, version, changed) VALUES (?, ?, '', ?, ?, 1, ?) "
             "ON CONFLICT(id) DO UPDATE SET version = version + 1, first_seen = MIN(first_seen, excluded.first_seen), "
-            "updated = MAX(updated, excluded.updated)",
-            (story_id, self._last_seq, day, day),
+            "updated = MAX(updated, excluded.updated), changed = excluded.changed",
+            (story_id, self._last_seq, day, day, changed),
         )
         self._retitle_story(story_id)
 
@@ -540,6 +580,11 @@ class Store:
 
 def _join_title(title: str | None, text: str) -> str:
     return f"{title}\n{text}" if title else text
+
+
+def as_utc(when: datetime) -> datetime:
+    """`when` in UTC (a naive time is taken as UTC)."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _date_or_none(value: str | None) -> date | None:

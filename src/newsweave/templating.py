@@ -1,11 +1,14 @@
 """The Jinja2 templates of every HTML page (newsweave/templates/), rendered with autoescaping on.
 
-A template extends `base.html` and fills its `main` block; every value from a report is escaped by
-Jinja2 itself, and only markup this package built is marked safe.
+A page extends `base.html` (blocks `head`, `header`, `main`), or `_site.html` for a page of the service
+(base.html with the service's top bar); `_macros.html` holds small shared pieces (source chips, card
+sections). Every value from a report is escaped by Jinja2 itself, and only markup this package built is
+marked safe.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -26,12 +29,18 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_without_control_characters)
     env.globals.update(asset=asset_text, static=STATIC_PREFIX)
+    env.filters["day"] = day
     return env
 
 
 def render_template(name: str, **context: Any) -> str:
     """The text of template `name` filled with `context`."""
     return environment().get_template(name).render(**context)
+
+
+def day(value: date) -> str:
+    """A date as pages show it: 29 Sep 2020 (the `day` filter of the templates)."""
+    return f"{value.day} {value:%b %Y}"
 
 
 def _without_control_characters(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -18,6 +19,7 @@ from ..ingest import article_from_document
 from ..models import Article
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import articles_from_documents, make_brief
+from ..store import as_utc
 from ._briefs import STORY_LIST_HINT
 from ._schemas import (
     ArticleError,
@@ -93,10 +95,14 @@ async def post_articles(request: Request, state: State) -> JSONResponse:
 
 def get_stories(state: State,
                 limit: int = Query(DEFAULT_STORIES_PER_PAGE, ge=1, le=MAX_STORIES_PER_PAGE, description="stories per page"),
-                offset: int = Query(0, ge=0, description="stories to skip")) -> StoriesPage:
+                offset: int = Query(0, ge=0, description="stories to skip"),
+                since: datetime | None = Query(None, description="mark the stories that gained reports after this "
+                                               "time (e.g. the reader's last visit), ISO 8601; without offset, UTC"),
+                ) -> StoriesPage:
     """One page of the stories, newest update first."""
     rows = state.store.stories(limit=limit + 1, offset=offset)
-    return StoriesPage(stories=[StoryOut.of(s) for s in rows[:limit]], limit=limit, offset=offset,
+    since = as_utc(since) if since else None
+    return StoriesPage(stories=[StoryOut.of(s, since) for s in rows[:limit]], limit=limit, offset=offset,
                        next_offset=offset + limit if len(rows) > limit else None)
 
 

@@ -20,7 +20,7 @@ from .. import __version__
 from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
 from ..ingest import AddressCheck
 from ..store import Store
-from . import _api, _web
+from . import _api, _atom, _follow, _web
 from ._briefs import BriefCache
 from ._schemas import describe_validation
 from ._state import ServiceState, install_state, service_state
@@ -83,6 +83,8 @@ def create_app(
     )
     install_state(app, state)
     app.include_router(_api.router(token=token or None))
+    app.include_router(_follow.router())
+    app.include_router(_atom.router())
     app.include_router(_web.router())
     _add_error_handlers(app)
     app.add_middleware(WriteGuard)

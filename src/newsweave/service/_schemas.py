@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -79,12 +80,18 @@ class StoryOut(BaseModel):
     first_seen: str = Field(description="YYYY-MM-DD")
     updated: str = Field(description="YYYY-MM-DD of the newest report")
     version: int = Field(description="changes whenever the story gains a report")
+    changed: str | None = Field(None, description="when the story last gained a report here, ISO 8601 UTC "
+                                                  "(null for a story last changed by a store of layout 2 or older)")
+    updated_since: bool | None = Field(None, description="whether the story gained a report after the `since` "
+                                                         "asked for; null when no `since` was given")
 
     @classmethod
-    def of(cls, story: StorySummary) -> StoryOut:
-        """The list line of a stored story."""
+    def of(cls, story: StorySummary, since: datetime | None = None) -> StoryOut:
+        """The list line of a stored story; with `since`, whether it gained reports after that time."""
+        updated_since = None if since is None else story.changed is not None and story.changed > since
         return cls(id=story.id, title=story.title, articles=story.articles, sources=story.sources,
-                   first_seen=story.first_seen.isoformat(), updated=story.updated.isoformat(), version=story.version)
+                   first_seen=story.first_seen.isoformat(), updated=story.updated.isoformat(), version=story.version,
+                   changed=story.changed.isoformat() if story.changed else None, updated_since=updated_since)
 
 
 class StoriesPage(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,8 +15,11 @@ from .._errors import InputError, NotFoundError
 from ..ingest import AddressCheck, fetch_article, without_control_characters
 from ..models import Article
 from ..pipeline import make_brief
-from ..store import Store, StorySummary
-from ..webpage import ASSET_NAMES, asset_text, brief_markup, escape, page
+from ..store import Store
+from ..templating import day, render_template
+from ..webpage import ASSET_NAMES, asset_text, brief_view, changes_view
+from ._atom import STORIES_FEED, story_feed_path
+from ._follow import follow_spans, last_visit, moment, remember_visit, since_parameter, story_changes
 from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
@@ -38,19 +41,26 @@ def router() -> APIRouter:
     return web
 
 
-def home(state: State, page_number: int = 1) -> HTMLResponse:
-    """The stories, newest first, beside the paste form."""
-    return HTMLResponse(_home_html(state.store, max(1, page_number)))
+def home(request: Request, state: State, page_number: int = 1) -> HTMLResponse:
+    """The stories, newest first, beside the paste form; stories updated since the reader's last visit are marked."""
+    mark, visit = last_visit(request, datetime.now(UTC))
+    response = HTMLResponse(_home_html(state.store, max(1, page_number), last_visit=mark))
+    remember_visit(response, visit)
+    return response
 
 
-def story_page(story_id: str, state: State) -> HTMLResponse:
-    """The brief of one stored story."""
+def story_page(story_id: str, state: State, since: datetime | None = None) -> HTMLResponse:
+    """The brief of one stored story; with `since`, what changed since then comes first."""
     brief = state.briefs.brief(story_id)
     updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
-              f" · updated {_day(updated)}")
-    return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=brief.get("note", "")),
-                             inline_assets=False, header=_topbar()))
+              f" · updated {day(updated)}")
+    view = brief_view(brief, kicker=kicker, note=brief.get("note", ""))
+    changes = changes_view(story_changes(state, story_id, since), brief) if since else None
+    return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
+                                        story_id=story_id, changes=changes, since_label=moment(since) if since else "",
+                                        follow_spans=follow_spans(datetime.now(UTC)), story_feed=story_feed_path(story_id),
+                                        stories_feed=STORIES_FEED))
 
 
 async def pasted_brief(request: Request, state: State) -> HTMLResponse:
@@ -61,9 +71,9 @@ async def pasted_brief(request: Request, state: State) -> HTMLResponse:
         brief = await run_in_threadpool(_brief_of_pasted, state, pasted)
     except InputError as error:
         return HTMLResponse(_home_html(state.store, 1, error=str(error), pasted=pasted), status_code=422)
-    title = brief["title"] or "Brief"
-    markup = brief_markup(brief, kicker=f"Brief · {len(brief['sources'])} sources", note=PASTED_NOTE)
-    return HTMLResponse(page(title, markup, inline_assets=False, header=_topbar()))
+    view = brief_view(brief, kicker=f"Brief · {len(brief['sources'])} sources", note=PASTED_NOTE)
+    return HTMLResponse(render_template("brief_of_pasted.html", title=brief["title"] or "Brief", inline_assets=False,
+                                        brief=view))
 
 
 def static_asset(name: str) -> Response:
@@ -91,9 +101,8 @@ def wants_html(request: Request) -> bool:
 def error_page(status: int, message: str) -> HTMLResponse:
     """A page that says what went wrong and leads back to the stories."""
     heading = {404: "Not found", 401: "Not allowed", 413: "Too large"}.get(status, "Something is wrong")
-    body = (f"<section class=card><h1 class=page-title>{escape(heading)}</h1><p>{escape(message)}</p>"
-            '<p class=hint><a href="/">Back to the stories</a></p></section>')
-    return HTMLResponse(page(heading, body, inline_assets=False, header=_topbar()), status_code=status)
+    return HTMLResponse(render_template("error.html", title=heading, inline_assets=False, heading=heading, message=message),
+                        status_code=status)
 
 
 def _brief_of_pasted(state: ServiceState, pasted: list[str]) -> dict[str, Any]:
@@ -119,57 +128,13 @@ def _pasted_articles(pasted: list[str], *, allowed_address: AddressCheck | None)
     return articles
 
 
-def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[str] | None = None) -> str:
+def _home_html(store: Store, page_number: int, *, error: str = "", pasted: list[str] | None = None,
+               last_visit: datetime | None = None) -> str:
     offset = (page_number - 1) * STORIES_PER_PAGE
     rows = store.stories(limit=STORIES_PER_PAGE + 1, offset=offset)
-    stories = "".join(_story_item(s) for s in rows[:STORIES_PER_PAGE])
-    if not stories:
-        stories = ("<p class=empty-state>No stories yet. Tools post reports to <code>POST /api/articles</code>; "
-                   "they are grouped into stories as they arrive.</p>") if page_number == 1 else "<p class=empty-state>No more stories.</p>"
-    else:
-        stories = f"<ol class=stories>{stories}</ol>"
-    pager = []
-    if page_number > 1:
-        pager.append(f'<a href="/?page_number={page_number - 1}">← Newer</a>')
-    if len(rows) > STORIES_PER_PAGE:
-        pager.append(f'<a href="/?page_number={page_number + 1}">Older →</a>')
-    listing = (f"<section class=card id=stories><h2>Stories <span class=count>newest first</span></h2>{stories}"
-               + (f"<nav class=pager>{''.join(pager)}</nav>" if pager else "") + "</section>")
-    body = (f"<h1 class=page-title>Stories</h1><div class=home><div>{listing}</div>"
-            f"<div>{_paste_form(error, pasted or [])}</div></div>")
-    return page("newsweave · stories", body, inline_assets=False, header=_topbar())
-
-
-def _story_item(story: StorySummary) -> str:
-    sources = f"{story.sources} source{'s' if story.sources != 1 else ''}"
-    articles = f"{story.articles} report{'s' if story.articles != 1 else ''}"
-    return (f'<li class=story><a href="/stories/{escape(story.id, quote=True)}">{escape(story.title or story.id)}</a>'
-            f"<div class=story-meta><span><strong>{sources}</strong></span><span>{articles}</span>"
-            f'<span>updated <time datetime="{story.updated.isoformat()}">{_day(story.updated)}</time></span></div></li>')
-
-
-def _paste_form(error: str, pasted: list[str]) -> str:
-    values = pasted + [""] * max(0, PASTE_FIELDS - len(pasted))
-    fields = "".join(
-        f'<label for="report-{n}">Report {n}</label>'
-        f'<textarea name=report id="report-{n}" placeholder="Paste the text of a report, or its URL">{escape(value)}</textarea>'
-        for n, value in enumerate(values, start=1)
-    )
-    problem = f"<p class=error role=alert>{escape(error)}</p>" if error else ""
-    return (
-        "<section class=card id=paste><h2>Brief from pasted reports</h2>"
-        "<p class=hint>Paste two or more reports of one event, as text or as URLs (one a line). "
-        "You get their brief at once; nothing is stored.</p>"
-        f'{problem}<form class=paste method=post action="/brief"><div id=report-fields>{fields}</div>'
-        '<div class=actions><button class="btn secondary" type=button id=add-report hidden>Add another report</button>'
-        '<button class=btn type=submit>Make the brief</button></div></form></section>'
-    )
-
-
-def _topbar() -> str:
-    return ('<header class=topbar><div class=topbar-inner><a class=brand href="/"><span class=brand-mark>n</span>newsweave</a>'
-            '<nav><a href="/">Stories</a><a href="/#paste">New brief</a><a href="/openapi.json">API</a></nav></div></header>')
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    fields = (pasted or []) + [""] * max(0, PASTE_FIELDS - len(pasted or []))
+    return render_template("home.html", title="newsweave · stories", inline_assets=False, stories=rows[:STORIES_PER_PAGE],
+                           page_number=page_number, newer=page_number > 1, older=len(rows) > STORIES_PER_PAGE,
+                           error=error, pasted=fields, last_visit=last_visit,
+                           since=since_parameter(last_visit) if last_visit else "",
+                           last_visit_label=moment(last_visit) if last_visit else "", stories_feed=STORIES_FEED)
