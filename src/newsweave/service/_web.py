@@ -168,7 +168,7 @@ def _paste_form(error: str, pasted: list[str]) -> str:
 
 def _topbar() -> str:
     return ('<header class=topbar><div class=topbar-inner><a class=brand href="/"><span class=brand-mark>n</span>newsweave</a>'
-            '<nav><a href="/">Stories</a><a href="/#paste">New brief</a><a href="/openapi.json">API</a></nav></div></header>')
+            '<nav><a href="/">Stories</a><a href="/#paste">New brief</a><a href="/feeds">Feeds</a><a href="/openapi.json">API</a></nav></div></header>')
 
 
 def _day(value: date) -> str:
