@@ -309,7 +309,7 @@ def test_an_empty_feed_is_no_error() -> None:
     assert feed_entries(_rss([]).encode(), RSS, where="feed") == []
 
 
-def test_the_pacer_keeps_requests_to_one_host_apart_and_others_free() -> None:
+def test_the_pacer_keeps_requests_to_one_host_apart_leaves_others_free_and_yields_to_stop() -> None:
     now = [100.0]
     stop = threading.Event()
     pacer = Pacer(2.0, stop, clock=lambda: now[0])
@@ -321,6 +321,9 @@ def test_the_pacer_keeps_requests_to_one_host_apart_and_others_free() -> None:
     now[0] += 1.0
     pacer.wait("https://A.example/other")
     assert waits == [2.0, 3.0]
+    stopped = threading.Event()
+    stopped.set()
+    assert Pacer(2.0, stopped).wait("https://a.example/feed") is False  # a stopped watcher asks nothing more
 
 
 # -- beside the service -------------------------------------------------------------------------

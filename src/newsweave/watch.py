@@ -136,15 +136,17 @@ class Pacer:
         self._next_free: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def wait(self, url: str) -> None:
-        """Wait for the turn of `url`'s host (its turn is booked at once, so threads queue in order)."""
+    def wait(self, url: str) -> bool:
+        """Wait for the turn of `url`'s host (its turn is booked at once, so threads queue in order); False when
+        `stop` came first (then nothing should be asked of the host)."""
         host = (urlparse(url).hostname or "").lower()
         with self._lock:
             now = self._clock()
             start = max(now, self._next_free.get(host, now))
             self._next_free[host] = start + self._pace
         if start > now:
-            self._stop.wait(start - now)
+            return not self._stop.wait(start - now)
+        return not self._stop.is_set()
 
 
 # -- one feed's answer and its entries ---------------------------------------------------------
@@ -180,6 +182,10 @@ class FeedFetchError(FetchError):
     def __init__(self, message: str, *, where: str, http_status: int | None = None) -> None:
         super().__init__(message, where=where)
         self.http_status = http_status
+
+
+class _StoppedError(Exception):
+    """The watcher was asked to stop before a request could be sent."""
 
 
 class _PassingError(Exception):
@@ -374,6 +380,8 @@ class Watcher:
             state.failures_in_a_row = 0
         except FetchError as error:
             self._record_failure(state, error)
+        except _StoppedError:
+            return None  # not asked this round: its kept state stays as it was
         self.store.save_feed_state(state)
         return state
 
@@ -392,8 +400,7 @@ class Watcher:
                                          http_status=failure.http_status) from None
                 wait = failure.retry_after if failure.retry_after is not None else self.settings.backoff * 2 ** attempt
                 if self.stop.wait(min(wait, MAX_RETRY_WAIT_SECONDS)):
-                    raise FeedFetchError("stopped before it could be tried again", where=state.fetch_url,
-                                         http_status=failure.http_status) from None
+                    raise _StoppedError from None
                 attempt += 1
 
     def _fetch_once(self, client: Any, state: FeedState) -> FeedAnswer:
@@ -403,7 +410,8 @@ class Watcher:
                    if value}
         url, moved_to, permanent = state.fetch_url, None, True
         for _ in range(MAX_REDIRECTS + 1):
-            self._pacer.wait(url)
+            if not self._pacer.wait(url):
+                raise _StoppedError
             try:
                 response = client.send(client.build_request("GET", url, headers=headers), stream=True)
             except httpx.TimeoutException:
@@ -477,6 +485,9 @@ class Watcher:
                 continue
             try:
                 batch.append(self._entry_article(entry))
+            except _StoppedError:
+                outcome.complete = False
+                break
             except InputError as error:
                 outcome.pages_failed += 1
                 self._problem(f"{entry.link or entry.entry_id}: skipped: {error.message}")
@@ -501,7 +512,8 @@ class Watcher:
             article = article_from_html(f"<html><body><article>{entry.html}</article></body></html>",
                                         article_id=entry.entry_id, url=entry.link)
         elif entry.link:
-            self._pacer.wait(entry.link)
+            if not self._pacer.wait(entry.link):
+                raise _StoppedError
             article = fetch_article(entry.link, timeout=self.settings.timeout, allowed_address=self.settings.allowed_address)
         else:
             raise InputError("the entry has no text and no link to read it from")
@@ -567,7 +579,8 @@ class BackgroundWatch:
     def _run(self) -> None:
         try:
             with Store(self.db_path) as store:
-                Watcher(store, self.feeds, settings=self.settings, stop=self.stop_event).run()
+                Watcher(store, self.feeds, settings=self.settings, stop=self.stop_event,
+                        problem=lambda message: _log.warning("feed watcher: %s", message)).run()
         except Exception:  # noqa: BLE001 - the service goes on without its watcher; the log says why
             _log.exception("the feed watcher stopped")
 
