@@ -126,7 +126,7 @@ def two_rounds(tmp_path_factory: pytest.TempPathFactory, dev_clusters: list[dict
         headers = [h for path, h in site.requests if path == "/news.rss"]
     with Store(db) as store:
         known = {path: store.knows_url(f"{base}{path}") for path in [*pages, "/wire/a", "/wire/b", "/about.html"]}
-    return {"base": base, "first": first, "second": second, "after_first": after_first, "after_second": after_second,
+    return {"base": base, "feed_paths": feed_paths, "first": first, "second": second, "after_first": after_first, "after_second": after_second,
             "listed_first": listed_first, "listed_second": listed_second, "known": known, "news_headers": headers}
 
 
@@ -191,13 +191,13 @@ def test_failing_feeds_are_reported_each_on_its_own_and_the_others_go_on(two_rou
     assert "6 feeds polled: 7 new reports, 0 unchanged, 2 failed" in first.stderr
 
 
-def test_the_feeds_command_lists_each_feed_with_its_status_and_errors(two_rounds: dict, newsweave_command: list[str],
+def test_the_feeds_command_lists_each_feed_in_file_order_with_its_status_and_errors(two_rounds: dict, newsweave_command: list[str],
                                                                        tmp_path: Path) -> None:
     db = Path(two_rounds["first"].args[two_rounds["first"].args.index("--db") + 1])
     table = subprocess.run([*newsweave_command, "feeds", "--db", str(db)], capture_output=True, text=True, check=True).stdout
     header, rule, *rows = table.splitlines()
     assert header.split()[:3] == ["feed", "status", "last"]
-    assert len(rows) == 6
+    assert [row.split()[0] for row in rows] == [two_rounds["base"] + path for path in two_rounds["feed_paths"]]  # file order
     broken = next(row for row in rows if "/broken.rss" in row)
     assert "failed" in broken and "HTTP 500" in broken
     missing = subprocess.run([*newsweave_command, "feeds", "--db", str(tmp_path / "none.db")], capture_output=True, text=True)
@@ -328,6 +328,17 @@ def test_the_pacer_keeps_requests_to_one_host_apart_leaves_others_free_and_yield
 
 # -- beside the service -------------------------------------------------------------------------
 
+def wait_for_feeds(service: str, count: int) -> list[dict]:
+    """GET /api/feeds until `count` feeds have been fetched at least once; their list."""
+    deadline = time.monotonic() + ROUND_SECONDS
+    while True:
+        feeds = httpx.get(f"{service}/api/feeds", timeout=10).json()["feeds"]
+        if len(feeds) == count and all(feed["last_fetch"] for feed in feeds):
+            return feeds
+        assert time.monotonic() < deadline, f"the watcher did not poll the {count} feeds: {feeds}"
+        time.sleep(0.3)
+
+
 @pytest.mark.slow
 def test_serve_watch_polls_beside_the_service_and_lists_the_feeds(tmp_path: Path, dev_clusters: list[dict]) -> None:
     texts = _texts(dev_clusters, 2)
@@ -338,13 +349,7 @@ def test_serve_watch_polls_beside_the_service_and_lists_the_feeds(tmp_path: Path
         feeds_file = tmp_path / "feeds.txt"
         feeds_file.write_text(f"{base}/world.atom\n{base}/broken.rss\n")
         with running_service(tmp_path / "news.db", "--watch", str(feeds_file), "--every", "1h") as service:
-            deadline = time.monotonic() + ROUND_SECONDS
-            while True:
-                feeds = httpx.get(f"{service}/api/feeds", timeout=10).json()["feeds"]
-                if len(feeds) == 2 and all(feed["last_fetch"] for feed in feeds):
-                    break
-                assert time.monotonic() < deadline, feeds
-                time.sleep(0.3)
+            feeds = wait_for_feeds(service, 2)
             stories = httpx.get(f"{service}/api/stories", timeout=10).json()["stories"]
             page = httpx.get(f"{service}/feeds", timeout=10)
             schema = httpx.get(f"{service}/openapi.json", timeout=10).json()

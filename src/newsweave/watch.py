@@ -326,6 +326,7 @@ class Watcher:
     def run(self, *, once: bool = False) -> RoundSummary:
         """Poll every feed, then again every `settings.every` seconds (only once with `once`) until stopped;
         the summary of the last round."""
+        self.register_feeds()
         while True:
             started = time.monotonic()
             summary = self.poll_round()
@@ -334,6 +335,12 @@ class Watcher:
                 return summary
             if self.stop.wait(max(0.0, self.settings.every - (time.monotonic() - started))):
                 return summary
+
+    def register_feeds(self) -> None:
+        """Give each feed not watched before its row (status `new`), in the order of the list, so listings follow it."""
+        for url in self.feeds:
+            if self.store.feed_state(url) is None:
+                self.store.save_feed_state(FeedState(url=url, fetch_url=url))
 
     def poll_round(self) -> RoundSummary:
         """Poll every feed once (several at a time); a failing feed is recorded and the others go on."""
