@@ -16,7 +16,7 @@ from servers import FeedSite, http_server, running_service
 
 from newsweave import InputError
 from newsweave.store import Store
-from newsweave.watch import Pacer, feed_entries, parse_duration, read_feed_list
+from newsweave.watch import Pacer, Watcher, WatchSettings, feed_entries, parse_duration, read_feed_list
 
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
@@ -324,6 +324,44 @@ def test_the_pacer_keeps_requests_to_one_host_apart_leaves_others_free_and_yield
     stopped = threading.Event()
     stopped.set()
     assert Pacer(2.0, stopped).wait("https://a.example/feed") is False  # a stopped watcher asks nothing more
+
+
+# -- a watcher in process, over a real store and a real site ----------------------------------------
+
+def test_a_linked_page_that_fails_is_tried_again_next_round_with_the_feed_read_in_full(tmp_path: Path,
+                                                                                        dev_clusters: list[dict]) -> None:
+    [text] = _texts(dev_clusters, 1)
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.fail("/articles/late.html", 404)
+        site.put("/news.rss", _rss([(f"{base}/articles/late.html", "Late report")]), RSS, etag='"v1"')
+        problems: list[str] = []
+        watcher = Watcher(store, [f"{base}/news.rss"], settings=WatchSettings(pace=0, retries=0), problem=problems.append)
+        first = watcher.run(once=True)
+        state = store.feed_state(f"{base}/news.rss")
+        assert first.new == 0 and state.status == "ok" and state.pages_failed == 1 and state.etag is None
+        assert any("late.html: skipped:" in problem and "HTTP 404" in problem for problem in problems)
+
+        site.put("/articles/late.html", _page("Late report", text), "text/html")
+        second = watcher.run(once=True)
+        assert second.new == 1 and store.knows_url(f"{base}/articles/late.html")
+        assert store.feed_state(f"{base}/news.rss").etag == '"v1"'  # all stored: the next ask is conditional
+        assert [h.get("If-None-Match") for path, h in site.requests if path == "/news.rss"] == [None, None]
+        assert watcher.run(once=True).unchanged == 1
+
+
+def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_path: Path) -> None:
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.put("/slow.rss", _rss([]), RSS, delay=2.0)
+        problems: list[str] = []
+        settings = WatchSettings(pace=0, timeout=0.3, retries=1, backoff=0.1)
+        summary = Watcher(store, [f"{base}/slow.rss"], settings=settings, problem=problems.append).run(once=True)
+        state = store.feed_state(f"{base}/slow.rss")
+    assert summary.failed == 1 and site.count("/slow.rss") == 2
+    assert state.status == "failed" and state.http_status is None
+    assert state.last_error == "no answer within 0.3 s (2 tries); tried again next round"
+    assert problems == [f"{base}/slow.rss: failed: {state.last_error}"]
 
 
 # -- beside the service -------------------------------------------------------------------------

@@ -390,6 +390,7 @@ class Watcher:
         except _StoppedError:
             return None  # not asked this round: its kept state stays as it was
         self.store.save_feed_state(state)
+        self._progress(f"{url}: {state.status}, {state.new_last_round} new")
         return state
 
     # -- fetching the feed ------------------------------------------------------------------

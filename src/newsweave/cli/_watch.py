@@ -77,7 +77,7 @@ def run_watch(args: argparse.Namespace) -> int:
         print(f"newsweave: stopped; {watcher.total_new} new reports stored in this run (what was not fetched yet is "
               "fetched next run)", file=sys.stderr)
         return 0
-    if args.once and not args.quiet:
+    if args.once and not args.quiet and not show_progress:  # (progress has shown it already)
         print(f"newsweave: {summary.line()}", file=sys.stderr)
     return EXIT_BAD_INPUT if args.once and summary.failed else 0
 
