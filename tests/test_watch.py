@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import FeedSite, http_server, running_service
+from servers import FeedSite, free_port, http_server, running_service
 
 from newsweave import InputError
 from newsweave.store import Store
@@ -263,6 +263,17 @@ def test_a_bad_feeds_file_or_every_is_a_clear_error(tmp_path: Path, newsweave_co
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert words in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    (["--every", "5m"], "give --watch FEEDS.txt too"),
+    (["--watch", "missing-feeds.txt"], "no such feeds file"),
+])
+def test_serve_refuses_a_bad_watch_before_it_starts(tmp_path: Path, newsweave_command: list[str], extra: list[str],
+                                                    words: str) -> None:
+    done = subprocess.run([*newsweave_command, "serve", "--db", str(tmp_path / "news.db"), "--port", str(free_port()), *extra],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
 def test_feeds_file_comments_repeats_and_bad_lines(tmp_path: Path) -> None:

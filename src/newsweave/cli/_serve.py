@@ -32,7 +32,7 @@ def add_parser(commands: Any) -> None:
                         help=f"largest request body accepted, in MB (default: {DEFAULT_MAX_BODY_MB})")
     parser.add_argument("--watch", metavar="FEEDS.txt",
                         help="poll the feeds of this file into the store while serving (as `newsweave watch` does)")
-    parser.add_argument("--every", default="15m", help="with --watch: time between rounds, like 90s, 15m, 1h (default: 15m)")
+    parser.add_argument("--every", metavar="DURATION", help="with --watch: time between rounds, like 90s, 15m, 1h (default: 15m)")
     parser.set_defaults(run=run)
 
 
@@ -69,9 +69,12 @@ def run(args: argparse.Namespace) -> int:
 def _background_watch(args: argparse.Namespace, db_path: Any, allowed_address: Any) -> Any:
     """The watcher of `--watch FEEDS.txt` (linked pages held to the paste form's address check), or None."""
     if not args.watch:
+        if args.every:
+            raise InputError("--every is the time between two rounds of --watch; give --watch FEEDS.txt too")
         return None
     from ..watch import BackgroundWatch, WatchSettings, parse_duration, read_feed_list
 
+    args.every = args.every or "15m"
     every = parse_duration(args.every)
     feeds = read_feed_list(args.watch, problem=lambda message: print(f"newsweave: {message}", file=sys.stderr))
     print(f"newsweave: watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {args.every}", file=sys.stderr)

@@ -43,11 +43,11 @@ def add_parser(commands: Any) -> None:
     )
     watch.add_argument("feeds_file", metavar="FEEDS.txt")
     _add_db_option(watch)
-    watch.add_argument("--every", default=DEFAULT_EVERY, help=f"time between rounds, like 90s, 15m, 1h (default: {DEFAULT_EVERY})")
+    watch.add_argument("--every", default=DEFAULT_EVERY, metavar="DURATION", help=f"time between rounds, like 90s, 15m, 1h (default: {DEFAULT_EVERY})")
     watch.add_argument("--once", action="store_true", help="poll every feed once and exit")
-    watch.add_argument("--pace", type=_seconds, default=DEFAULT_PACE_SECONDS,
+    watch.add_argument("--pace", type=_seconds, default=DEFAULT_PACE_SECONDS, metavar="SECONDS",
                        help=f"least seconds between two requests to one host (default: {DEFAULT_PACE_SECONDS:g})")
-    watch.add_argument("--timeout", type=_seconds, default=FETCH_TIMEOUT_SECONDS,
+    watch.add_argument("--timeout", type=_seconds, default=FETCH_TIMEOUT_SECONDS, metavar="SECONDS",
                        help=f"seconds to wait for an answer (default: {FETCH_TIMEOUT_SECONDS:g})")
     watch.add_argument("--retries", type=int, choices=range(0, 11), default=DEFAULT_RETRIES, metavar="N",
                        help=f"further tries of a feed that fails in a way that may pass, with growing waits (default: {DEFAULT_RETRIES})")
