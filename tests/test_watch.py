@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import signal
 import subprocess
@@ -303,6 +304,15 @@ def test_a_news_sitemap_gives_its_news_urls_with_title_date_and_publication() ->
     [entry] = feed_entries(body.encode(), XML, where="sitemap")
     assert (entry.link, entry.title, entry.source, str(entry.published)) == (
         "https://ledger.example/a", "Storm closes port", "Daily Ledger", "2026-11-21")
+
+
+def test_a_gzipped_news_sitemap_is_read_and_a_gzip_bomb_is_refused() -> None:
+    from newsweave import FetchError
+
+    body = gzip.compress(_news_sitemap([("https://ledger.example/a", "Storm closes port")]).encode())
+    assert [entry.link for entry in feed_entries(body, "application/x-gzip", where="sitemap.xml.gz")] == ["https://ledger.example/a"]
+    with pytest.raises(FetchError, match="unpacks to more than"):
+        feed_entries(gzip.compress(b" " * 6_000_000), "application/x-gzip", where="bomb.xml.gz")
 
 
 def test_a_sitemap_of_every_page_or_a_sitemap_index_is_refused_with_advice() -> None:

@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ _SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600}
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html)", re.IGNORECASE | re.DOTALL)
+_GZIP_MAGIC = b"\x1f\x8b"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _log = logging.getLogger("newsweave.watch")
@@ -199,8 +201,9 @@ class _PassingError(Exception):
 
 
 def feed_entries(body: bytes, content_type: str, *, where: str) -> list[FeedEntry]:
-    """The entries of an RSS/Atom feed (feedparser) or a news sitemap (xml.etree); FetchError for an HTML page or
-    anything else that is not a feed."""
+    """The entries of an RSS/Atom feed (feedparser) or a news sitemap (xml.etree), gzipped or not; FetchError for an
+    HTML page or anything else that is not a feed."""
+    body = _gunzipped(body, where=where)
     sitemap = _news_sitemap_entries(body, where=where)
     if sitemap is not None:
         return sitemap
@@ -216,6 +219,20 @@ def feed_entries(body: bytes, content_type: str, *, where: str) -> list[FeedEntr
     reason = parsed.get("bozo_exception")
     shown = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
     raise FetchError(f"not an RSS/Atom feed or a news sitemap{shown}; check the address", where=where)
+
+
+def _gunzipped(body: bytes, *, where: str) -> bytes:
+    """The body itself, or its contents when it is a gzip file (a `sitemap.xml.gz`), at most MAX_PAGE_BYTES of them."""
+    if not body.startswith(_GZIP_MAGIC):
+        return body
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        contents = unpacker.decompress(body, MAX_PAGE_BYTES + 1)
+    except zlib.error as error:
+        raise FetchError(f"a damaged gzip file ({error})", where=where) from None
+    if len(contents) > MAX_PAGE_BYTES:
+        raise FetchError(f"the feed unpacks to more than {MAX_PAGE_BYTES // 1_000_000} MB", where=where)
+    return contents
 
 
 def _feed_entry(entry: Any, feed_title: str) -> FeedEntry | None:
