@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -117,8 +118,9 @@ def _stopped_by_signals(stop: threading.Event) -> Iterator[None]:
     def handle(number: int, frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
-        print(f"newsweave: {signal.Signals(number).name} received; storing what was fetched, then stopping",
-              file=sys.stderr)
+        # os.write, not print: a handler that prints while the interrupted code prints raises "reentrant call".
+        os.write(sys.stderr.fileno(), f"newsweave: {signal.Signals(number).name} received; storing what was fetched, "
+                 "then stopping\n".encode())
         stop.set()
 
     previous = {number: signal.signal(number, handle) for number in STOP_SIGNALS}
