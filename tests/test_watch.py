@@ -385,7 +385,31 @@ def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_pat
     assert problems == [f"{base}/slow.rss: failed: {state.last_error}"]
 
 
+def test_a_temporary_redirect_is_followed_but_the_feed_keeps_its_address(tmp_path: Path) -> None:
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.redirect("/today.rss", "/2026-11-27.rss", 302)
+        site.put("/2026-11-27.rss", _rss([]), RSS)
+        watcher = Watcher(store, [f"{base}/today.rss"], settings=WatchSettings(pace=0))
+        watcher.run(once=True)
+        watcher.run(once=True)
+        state = store.feed_state(f"{base}/today.rss")
+    assert state.status == "ok" and state.fetch_url == f"{base}/today.rss" and state.note is None
+    assert site.count("/today.rss") == 2
+
+
 # -- beside the service -------------------------------------------------------------------------
+
+def test_the_feeds_page_and_api_of_a_store_that_watches_nothing_say_so(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsweave.service import create_app
+
+    with TestClient(create_app(tmp_path / "news.db")) as client:
+        assert client.get("/api/feeds").json() == {"feeds": []}
+        page = client.get("/feeds")
+    assert page.status_code == 200 and "No feeds watched yet" in page.text and "serve --watch FEEDS.txt" in page.text
+
 
 def wait_for_feeds(service: str, count: int) -> list[dict]:
     """GET /api/feeds until `count` feeds have been fetched at least once; their list."""
