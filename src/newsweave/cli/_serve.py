@@ -7,14 +7,20 @@ import ipaddress
 import os
 import socket
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError
+
+if TYPE_CHECKING:
+    from ..ingest import AddressCheck
+    from ..watch import BackgroundWatch
 
 TOKEN_ENV_VARIABLE = "NEWSWEAVE_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_MB = 10
+DEFAULT_WATCH_EVERY = "15m"
 
 
 def add_parser(commands: Any) -> None:
@@ -32,7 +38,7 @@ def add_parser(commands: Any) -> None:
                         help=f"largest request body accepted, in MB (default: {DEFAULT_MAX_BODY_MB})")
     parser.add_argument("--watch", metavar="FEEDS.txt",
                         help="poll the feeds of this file into the store while serving (as `newsweave watch` does)")
-    parser.add_argument("--every", metavar="DURATION", help="with --watch: time between rounds, like 90s, 15m, 1h (default: 15m)")
+    parser.add_argument("--every", metavar="DURATION", help=f"with --watch: time between rounds, like 90s, 15m, 1h (default: {DEFAULT_WATCH_EVERY})")
     parser.set_defaults(run=run)
 
 
@@ -66,19 +72,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _background_watch(args: argparse.Namespace, db_path: Any, allowed_address: Any) -> Any:
+def _background_watch(args: argparse.Namespace, db_path: str | Path, allowed_address: AddressCheck | None) -> BackgroundWatch | None:
     """The watcher of `--watch FEEDS.txt` (linked pages held to the paste form's address check), or None."""
+    from ..watch import BackgroundWatch, WatchSettings, parse_duration, read_feed_list
+
     if not args.watch:
         if args.every:
             raise InputError("--every is the time between two rounds of --watch; give --watch FEEDS.txt too")
         return None
-    from ..watch import BackgroundWatch, WatchSettings, parse_duration, read_feed_list
-
-    args.every = args.every or "15m"
-    every = parse_duration(args.every)
+    every = args.every or DEFAULT_WATCH_EVERY
+    seconds = parse_duration(every)
     feeds = read_feed_list(args.watch, problem=lambda message: print(f"newsweave: {message}", file=sys.stderr))
-    print(f"newsweave: watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {args.every}", file=sys.stderr)
-    return BackgroundWatch(db_path, feeds, WatchSettings(every=every, allowed_address=allowed_address))
+    print(f"newsweave: watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {every}", file=sys.stderr)
+    return BackgroundWatch(db_path, feeds, WatchSettings(every=seconds, allowed_address=allowed_address))
 
 
 def _check_port_free(host: str, port: int) -> None:
