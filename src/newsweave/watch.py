@@ -541,7 +541,7 @@ class Watcher:
                 raise _StoppedError
             article = fetch_article(entry.link, timeout=self.settings.timeout, allowed_address=self.settings.allowed_address)
         else:
-            raise InputError("the entry has no text and no link to read it from")
+            raise InputError(f"the entry has no link and too short a text to be a report (under {MIN_FEED_TEXT_WORDS} words)")
         article.id = entry.entry_id
         article.url = entry.link or article.url
         article.title = entry.title or article.title
