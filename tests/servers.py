@@ -133,3 +133,80 @@ def running_service(db_path: Path, *extra: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class FeedSite:
+    """A news site on 127.0.0.1 that a test changes between polls: each path gives the answer last set for it,
+    honours If-None-Match / If-Modified-Since with 304, and every request is counted by path."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, dict] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+
+    def put(self, path: str, body: str | bytes, content_type: str, *, etag: str | None = None,
+            last_modified: str | None = None, delay: float = 0.0) -> None:
+        """Serve `body` at `path` (after `delay` seconds), with these validators."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.answers[path] = {"status": 200, "body": data, "type": content_type, "etag": etag,
+                              "last_modified": last_modified, "delay": delay}
+
+    def redirect(self, path: str, target: str, status: int = 301) -> None:
+        """Answer `path` with a redirect to `target`."""
+        self.answers[path] = {"status": status, "location": target}
+
+    def fail(self, path: str, status: int = 500) -> None:
+        """Answer `path` with an error status and a short HTML error page."""
+        self.answers[path] = {"status": status, "body": b"<html><body>Internal Server Error</body></html>",
+                              "type": "text/html", "etag": None, "last_modified": None, "delay": 0.0}
+
+    def count(self, path: str) -> int:
+        """How many requests `path` has had."""
+        with self._lock:
+            return sum(1 for requested, _ in self.requests if requested == path)
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler serving this site."""
+        site = self
+
+        class Site(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                with site._lock:
+                    site.requests.append((self.path, dict(self.headers.items())))
+                answer = site.answers.get(self.path)
+                if answer is None:
+                    self._send(404, b"not here", "text/plain")
+                elif "location" in answer:
+                    self.send_response(answer["status"])
+                    self.send_header("Location", answer["location"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif self._unchanged(answer):
+                    self.send_response(304)
+                    self.end_headers()
+                else:
+                    time.sleep(answer["delay"])
+                    self._send(answer["status"], answer["body"], answer["type"], answer)
+
+            def _unchanged(self, answer: dict) -> bool:
+                etag, modified = answer.get("etag"), answer.get("last_modified")
+                return bool((etag and self.headers.get("If-None-Match") == etag)
+                            or (modified and self.headers.get("If-Modified-Since") == modified))
+
+            def _send(self, status: int, body: bytes, content_type: str, answer: dict | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for header, key in (("ETag", "etag"), ("Last-Modified", "last_modified")):
+                    if answer and answer.get(key):
+                        self.send_header(header, answer[key])
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a time-out under test)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Site

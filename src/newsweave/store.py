@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -78,6 +78,23 @@ CREATE TABLE IF NOT EXISTS briefs (
     brief TEXT NOT NULL,
     PRIMARY KEY (story_id, version)
 );
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    fetch_url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetch TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    http_status INTEGER,
+    new_last_round INTEGER NOT NULL DEFAULT 0,
+    new_total INTEGER NOT NULL DEFAULT 0,
+    pages_failed INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    last_error_at TEXT,
+    errors_total INTEGER NOT NULL DEFAULT 0,
+    failures_in_a_row INTEGER NOT NULL DEFAULT 0,
+    note TEXT
+);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ("ALTER TABLE stories ADD COLUMN changed TEXT",)
@@ -136,6 +153,36 @@ class StoredBrief:
     version: int
     made: datetime
     brief: dict
+
+
+@dataclass(slots=True)
+class FeedState:
+    """What the store keeps of one watched feed (table `feeds`): where it is fetched, its validators, how it went."""
+
+    url: str
+    """The address as listed in the feeds file (the key)."""
+    fetch_url: str
+    """Where it is fetched now: `url`, or the address a permanent redirect (301, 308) moved it to."""
+    etag: str | None = None
+    last_modified: str | None = None
+    """The validators of the last answer read in full, sent back as If-None-Match / If-Modified-Since."""
+    last_fetch: datetime | None = None
+    status: str = "new"
+    """new (never fetched), ok (read), unchanged (304), moved (read at a new address), failed."""
+    http_status: int | None = None
+    new_last_round: int = 0
+    new_total: int = 0
+    pages_failed: int = 0
+    """Linked pages of the last round that could not be read (they are tried again next round)."""
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    errors_total: int = 0
+    failures_in_a_row: int = 0
+    note: str | None = None
+    """A lasting remark, e.g. the permanent redirect that moved the feed."""
+
+
+_FEED_COLUMNS = tuple(field.name for field in fields(FeedState))
 
 
 def default_db_path() -> Path:
@@ -396,6 +443,30 @@ class Store:
             return None
         return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
 
+    # -- watched feeds -----------------------------------------------------------------------
+
+    def feed_states(self) -> list[FeedState]:
+        """Every watched feed, in the order they were first watched."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {', '.join(_FEED_COLUMNS)} FROM feeds ORDER BY rowid").fetchall()
+        return [_feed_state(row) for row in rows]
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """The kept state of the feed listed as `url`; None when it was never watched."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {', '.join(_FEED_COLUMNS)} FROM feeds WHERE url = ?", (url,)).fetchone()
+        return _feed_state(row) if row else None
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Keep (insert or replace) the state of one feed."""
+        values = [getattr(state, column) for column in _FEED_COLUMNS]
+        values = [value.isoformat(timespec="seconds") if isinstance(value, datetime) else value for value in values]
+        placeholders = ", ".join("?" for _ in _FEED_COLUMNS)
+        updates = ", ".join(f"{column} = excluded.{column}" for column in _FEED_COLUMNS[1:])
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute(f"INSERT INTO feeds ({', '.join(_FEED_COLUMNS)}) VALUES ({placeholders}) "
+                             f"ON CONFLICT(url) DO UPDATE SET {updates}", values)
+
     # -- internals ---------------------------------------------------------------------------
 
     @contextmanager
@@ -576,6 +647,13 @@ class Store:
         ]
         self._db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values)
         self._new_since_save = 0
+
+
+def _feed_state(row: Sequence) -> FeedState:
+    values = dict(zip(_FEED_COLUMNS, row, strict=True))
+    for key in ("last_fetch", "last_error_at"):
+        values[key] = datetime.fromisoformat(values[key]) if values[key] else None
+    return FeedState(**values)
 
 
 def _join_title(title: str | None, text: str) -> str:

@@ -7,14 +7,20 @@ import ipaddress
 import os
 import socket
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError
+
+if TYPE_CHECKING:
+    from ..ingest import AddressCheck
+    from ..watch import BackgroundWatch
 
 TOKEN_ENV_VARIABLE = "NEWSWEAVE_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_MB = 10
+DEFAULT_WATCH_EVERY = "15m"
 
 
 def add_parser(commands: Any) -> None:
@@ -30,6 +36,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--token", help=f"require `Authorization: Bearer TOKEN` on writes (default: ${TOKEN_ENV_VARIABLE})")
     parser.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY_MB,
                         help=f"largest request body accepted, in MB (default: {DEFAULT_MAX_BODY_MB})")
+    parser.add_argument("--watch", metavar="FEEDS.txt",
+                        help="poll the feeds of this file into the store while serving (as `newsweave watch` does)")
+    parser.add_argument("--every", metavar="DURATION", help=f"with --watch: time between rounds, like 90s, 15m, 1h (default: {DEFAULT_WATCH_EVERY})")
     parser.set_defaults(run=run)
 
 
@@ -49,16 +58,33 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsweave: warning: listening on {args.host} without a token; anyone who can reach it can post. "
               f"Give --token or set ${TOKEN_ENV_VARIABLE}.", file=sys.stderr)
     db_path = args.db or default_db_path()
+    fetch_address_allowed = None if _is_loopback(args.host) else public_address
     app = create_app(
         db_path,
         token=token,
         max_body_bytes=int(args.max_body_mb * 1_000_000),
-        fetch_address_allowed=None if _is_loopback(args.host) else public_address,
+        fetch_address_allowed=fetch_address_allowed,
+        watch=_background_watch(args, db_path, fetch_address_allowed),
     )
     print(f"newsweave: serving {db_path} on http://{args.host}:{args.port}/"
           + (" (writes need the token)" if token else ""), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
+
+
+def _background_watch(args: argparse.Namespace, db_path: str | Path, allowed_address: AddressCheck | None) -> BackgroundWatch | None:
+    """The watcher of `--watch FEEDS.txt` (linked pages held to the paste form's address check), or None."""
+    from ..watch import BackgroundWatch, WatchSettings, parse_duration, read_feed_list
+
+    if not args.watch:
+        if args.every:
+            raise InputError("--every is the time between two rounds of --watch; give --watch FEEDS.txt too")
+        return None
+    every = args.every or DEFAULT_WATCH_EVERY
+    seconds = parse_duration(every)
+    feeds = read_feed_list(args.watch, problem=lambda message: print(f"newsweave: {message}", file=sys.stderr))
+    print(f"newsweave: watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {every}", file=sys.stderr)
+    return BackgroundWatch(db_path, feeds, WatchSettings(every=seconds, allowed_address=allowed_address))
 
 
 def _check_port_free(host: str, port: int) -> None:

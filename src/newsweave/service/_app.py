@@ -20,7 +20,8 @@ from .. import __version__
 from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
 from ..ingest import AddressCheck
 from ..store import Store
-from . import _api, _atom, _follow, _web
+from ..watch import BackgroundWatch
+from . import _api, _atom, _feeds, _follow, _web
 from ._briefs import BriefCache
 from ._schemas import describe_validation
 from ._state import ServiceState, install_state, service_state
@@ -57,11 +58,13 @@ def create_app(
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     fetch_address_allowed: AddressCheck | None = None,
+    watch: BackgroundWatch | None = None,
 ) -> FastAPI:
     """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`.
 
     `fetch_address_allowed` says which addresses the paste form may fetch pasted URLs from, at every
     redirect (`newsweave.ingest.public_address` for a service reachable from a network; None: any).
+    `watch` polls feeds into the store while the service runs (started and stopped with it).
     """
     store = Store(db_path)
     pipeline_lock = threading.Lock()
@@ -70,7 +73,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if watch is not None:
+            watch.start()
         yield
+        if watch is not None:
+            watch.stop()
         store.close()
 
     app = FastAPI(
@@ -86,6 +93,7 @@ def create_app(
     app.include_router(_follow.router())
     app.include_router(_atom.router())
     app.include_router(_web.router())
+    app.include_router(_feeds.router())
     _add_error_handlers(app)
     app.add_middleware(WriteGuard)
     app.add_middleware(SecurityHeaders)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -12,7 +12,7 @@ from ..ingest import parse_date
 from ..models import BriefSource, ClaimItem, Disagreement, EntityItem, QuoteItem, SummaryItem, TimelineEntry
 
 if TYPE_CHECKING:
-    from ..store import StorySummary
+    from ..store import FeedState, StorySummary
 
 SHOWN_PROBLEMS = 5
 """Validation problems named in one error message; the rest are counted."""
@@ -101,6 +101,45 @@ class StoriesPage(BaseModel):
     limit: int
     offset: int
     next_offset: int | None = Field(description="offset of the next page; null on the last page")
+
+
+class FeedOut(BaseModel):
+    """One watched feed (`newsweave watch`, `serve --watch`): where it is fetched, how its last fetch went, what it brought."""
+
+    url: str = Field(description="the feed's address as listed in the feeds file")
+    fetch_url: str = Field(description="where it is fetched now: `url`, or the address a permanent redirect (301, 308) moved it to")
+    last_fetch: str | None = Field(description="when it was last fetched, ISO 8601 in UTC; null before the first fetch")
+    status: Literal["new", "ok", "unchanged", "moved", "failed"] = Field(
+        description="how the last fetch went: new (not fetched yet), ok (read), unchanged (HTTP 304, nothing sent again), "
+        "moved (read at the address of a permanent redirect), failed (see `last_error`; tried again next round)")
+    http_status: int | None = Field(description="the HTTP status of the last answer; null when none came (time-out, refused)")
+    new_last_round: int = Field(description="reports the last fetch stored")
+    new_total: int = Field(description="reports stored from this feed since it was first watched")
+    pages_failed: int = Field(description="linked pages of the last fetch that could not be read (tried again next round)")
+    last_error: str | None = Field(description="what went wrong the last time the feed failed (kept after it recovers)")
+    last_error_at: str | None = Field(description="when that was, ISO 8601 in UTC")
+    errors_total: int = Field(description="fetches of this feed that failed, all told")
+    failures_in_a_row: int = Field(description="failed fetches since the last good one (0 when the last one went well)")
+    note: str | None = Field(description="a lasting remark, e.g. the permanent redirect that moved the feed")
+
+    @classmethod
+    def of(cls, state: FeedState) -> FeedOut:
+        """The answer's form of a feed's kept state."""
+        return cls(url=state.url, fetch_url=state.fetch_url, status=state.status,  # type: ignore[arg-type]
+                   last_fetch=_iso(state.last_fetch), http_status=state.http_status, new_last_round=state.new_last_round,
+                   new_total=state.new_total, pages_failed=state.pages_failed, last_error=state.last_error,
+                   last_error_at=_iso(state.last_error_at), errors_total=state.errors_total,
+                   failures_in_a_row=state.failures_in_a_row, note=state.note)
+
+
+class FeedsOut(BaseModel):
+    """The answer to GET /api/feeds: every watched feed, in the order first watched."""
+
+    feeds: list[FeedOut]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
 
 
 class DocumentIn(BaseModel):
