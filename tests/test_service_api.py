@@ -232,7 +232,7 @@ def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> N
 def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief"}
+    assert {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief"} <= set(paths)
     assert "404" in paths["/api/stories/{story_id}/explain"]["get"]["responses"]
     post_articles = paths["/api/articles"]["post"]
     assert {"201", "400", "413", "422"} <= set(post_articles["responses"])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import search as _search
 from ._errors import NotFoundError, StoreError
 from .group import GroupInput, Placement, StoryGrouper, TermWeights
 from .headline import names_its_subject, story_title
@@ -77,6 +78,30 @@ CREATE TABLE IF NOT EXISTS briefs (
     brief TEXT NOT NULL,
     PRIMARY KEY (story_id, version)
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS report_search USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5(
+    story_id UNINDEXED, title, brief, tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS entities (id INTEGER PRIMARY KEY, type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entity_spellings (
+    entity_id INTEGER NOT NULL, spelling TEXT NOT NULL, folded TEXT NOT NULL, type TEXT NOT NULL, initial TEXT NOT NULL,
+    PRIMARY KEY (entity_id, spelling)
+);
+CREATE INDEX IF NOT EXISTS entity_spellings_folded ON entity_spellings(folded);
+CREATE INDEX IF NOT EXISTS entity_spellings_initial ON entity_spellings(type, initial);
+CREATE TABLE IF NOT EXISTS entity_words (
+    entity_id INTEGER NOT NULL, word TEXT NOT NULL, written TEXT NOT NULL, sound TEXT NOT NULL,
+    PRIMARY KEY (entity_id, written)
+);
+CREATE INDEX IF NOT EXISTS entity_words_word ON entity_words(word);
+CREATE INDEX IF NOT EXISTS entity_words_sound ON entity_words(sound);
+CREATE TABLE IF NOT EXISTS entity_stories (
+    entity_id INTEGER NOT NULL, story_id TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (entity_id, story_id)
+);
+CREATE INDEX IF NOT EXISTS entity_stories_story ON entity_stories(story_id);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ()
@@ -174,6 +199,8 @@ class Store:
         with self._transaction(immediate=True):
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION:
+                self._run(tuple(_SCHEMA.split(";")))  # the tables added to layout 3 since this file was made
+                _search.build_missing(self._db)
                 return
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -189,6 +216,7 @@ class Store:
                                  option="db_path")
             self._run(tuple(_SCHEMA.split(";")))
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _search.build_missing(self._db)
 
     def _run(self, statements: Sequence[str]) -> None:
         for statement in statements:
@@ -344,6 +372,7 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute("INSERT OR REPLACE INTO briefs (story_id, version, made, brief) VALUES (?, ?, ?, ?)",
                              (story_id, version, made, json.dumps(brief, ensure_ascii=False)))
+            _search.index_brief(self._db, story_id, brief)
 
     def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
         """The stored brief of a story at `version` (the newest stored one when None); None when none is stored."""
@@ -356,6 +385,30 @@ class Store:
         if row is None:
             return None
         return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
+        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
+        with self._lock:
+            found = _search.search(self._db, query, limit=limit, offset=offset)
+            return found, self._summaries_of([hit.story_id for hit in found.hits])
+
+    def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
+        """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
+        stories on the page; NotFoundError when no stored brief names it."""
+        with self._lock:
+            entity_id = _search.find_entity(self._db, name)
+            if entity_id is None:
+                raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+            profile = _search.entity_profile(self._db, entity_id, limit=limit, offset=offset)
+            return profile, self._summaries_of(profile.story_ids)
+
+    def _summaries_of(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+        if not story_ids:
+            return {}
+        marks = ",".join("?" * len(story_ids))
+        return {s.id: s for s in self._summaries(f"WHERE s.id IN ({marks}) GROUP BY s.id", tuple(story_ids))}
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -445,6 +498,7 @@ class Store:
              decision.story_id, decision.duplicate_of, decision.dropped_reason, signature, placement),
         )
         self._last_seq = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        _search.index_report(self._db, self._last_seq, article.title, decision.text or article.text)
         self._new_since_save += 1
 
     def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
@@ -469,6 +523,7 @@ class Store:
         rows = self._db.execute(f"SELECT text, title {origins}", (story_id, TITLE_REPORTS)).fetchall()
         title = story_title([Article(id="", text=text, title=title) for text, title in rows])
         self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+        _search.index_story_title(self._db, story_id, title)
 
     # -- in-memory state: near-duplicate index and open stories, rebuilt from the file ---------
 

@@ -11,7 +11,7 @@ from functools import cache
 from html import escape as _html_escape
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from markupsafe import Markup
 
@@ -53,8 +53,9 @@ def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True, header: 
                 inline_assets=inline_assets, header=header)
 
 
-def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") -> str:
-    """The markup of one Brief: summary with checkable citations, claims, disagreements, quotes, timeline, coverage."""
+def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "", link_entities: bool = False) -> str:
+    """The markup of one Brief: summary with checkable citations, claims, disagreements, quotes, timeline, coverage;
+    with `link_entities`, each entity's name links to its page in the service (/entities/NAME)."""
     sources = {s["id"]: s for s in brief["sources"]}
     kicker = kicker or _default_kicker(brief)
     head = (
@@ -72,7 +73,7 @@ def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") 
         _coverage_section(brief["claims"], sources),
     ])
     side = _sources_section(brief["sources"], brief["claims"]) + _entities_section(
-        brief["entities"], sources)
+        brief["entities"], sources, link_entities=link_entities)
     return f"<article class=brief>{head}<div class=layout><div class=main>{main}</div><aside class=side>{side}</aside></div></article>"
 
 
@@ -267,7 +268,8 @@ def _sources_section(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapp
     return _section("sources", "Sources", f"<ol class=sources>{''.join(items)}</ol>", count=len(sources))
 
 
-def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]]) -> str:
+def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[int, Mapping[str, Any]], *,
+                      link_entities: bool = False) -> str:
     if not entities:
         return ""
     items = []
@@ -276,11 +278,17 @@ def _entities_section(entities: Sequence[Mapping[str, Any]], sources: Mapping[in
         variants = [str(v) for v in entity["variants"] if str(v) != name]
         also = f"<p class=variants>also written {escape(', '.join(variants))}</p>" if variants else ""
         items.append(
-            f"<li><p><span class=entity-name>{escape(name)}</span> <span class=type>{escape(str(entity['type']))}</span>"
+            f"<li><p>{_entity_name(name, link_entities)} <span class=type>{escape(str(entity['type']))}</span>"
             f"{source_chips(entity['sources'], sources)}</p>{also}</li>"
         )
     return _section("entities", "People, organisations, places", _with_more(items, MAX_ENTITIES_SHOWN, "ul class=entities"),
                     count=len(entities))
+
+
+def _entity_name(name: str, link: bool) -> str:
+    if link:
+        return f'<a class=entity-name href="/entities/{escape(quote(name, safe=""))}">{escape(name)}</a>'
+    return f"<span class=entity-name>{escape(name)}</span>"
 
 
 def _with_more(items: Sequence[str], shown: int, container: str) -> str:

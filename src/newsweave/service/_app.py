@@ -20,7 +20,7 @@ from .. import __version__
 from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, StoreError
 from ..ingest import AddressCheck
 from ..store import Store
-from . import _api, _web
+from . import _api, _search, _web
 from ._briefs import BriefCache
 from ._schemas import describe_validation
 from ._state import ServiceState, install_state, service_state
@@ -84,6 +84,7 @@ def create_app(
     install_state(app, state)
     app.include_router(_api.router(token=token or None))
     app.include_router(_web.router())
+    app.include_router(_search.router())
     _add_error_handlers(app)
     app.add_middleware(WriteGuard)
     app.add_middleware(SecurityHeaders)

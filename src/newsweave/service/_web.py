@@ -49,7 +49,8 @@ def story_page(story_id: str, state: State) -> HTMLResponse:
     updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {_day(updated)}")
-    return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=brief.get("note", "")),
+    markup = brief_markup(brief, kicker=kicker, note=brief.get("note", ""), link_entities=True)
+    return HTMLResponse(page(brief["title"] or "Story", markup,
                              inline_assets=False, header=_topbar()))
 
 
@@ -168,6 +169,8 @@ def _paste_form(error: str, pasted: list[str]) -> str:
 
 def _topbar() -> str:
     return ('<header class=topbar><div class=topbar-inner><a class=brand href="/"><span class=brand-mark>n</span>newsweave</a>'
+            '<form class=topsearch method=get action="/search" role=search><label class=sr for=topsearch-q>Search stories</label>'
+            '<input type=search id=topsearch-q name=q placeholder="Search stories, names" maxlength=300></form>'
             '<nav><a href="/">Stories</a><a href="/#paste">New brief</a><a href="/openapi.json">API</a></nav></div></header>')
 
 
