@@ -264,6 +264,9 @@ def find_entity(db: sqlite3.Connection, name: str) -> int | None:
         return None
     found = {row[0] for row in db.execute("SELECT entity_id FROM entity_spellings WHERE folded = ?", (" ".join(key),))}
     found = found or _alike(db, None, [key])
+    if not found and len(key) == 1:  # a surname alone: the entities with a name word spelled so, or alike
+        found = {row[0] for row in db.execute("SELECT entity_id FROM entity_words WHERE word = ?", key)}
+        found = found or (_entities_of_unseen_word(db, key[0]) if len(key[0]) >= MIN_FUZZY_TOKEN else set())
     if not found:
         return None
     return max(found, key=lambda entity_id: (_story_count(db, entity_id), -entity_id))
@@ -311,7 +314,7 @@ def _quotes(db: sqlite3.Connection, entity_id: int, story_ids: Iterable[str]) ->
         outlets = {s.get("id"): s.get("name", "") for s in brief.get("sources") or []}
         for quote in brief.get("quotes") or []:
             if " ".join(name_key(str(quote.get("speaker", "")))) in folded:
-                quotes.append({"speaker": quote["speaker"], "text": quote.get("text", ""), "story_id": story_id,
+                quotes.append({"speaker": quote["speaker"], "text": quote.get("text", ""), "story": story_id,
                                "story_title": brief.get("title", ""),
                                "sources": [outlets.get(n, "") for n in quote.get("sources") or []]})
     return quotes
@@ -324,7 +327,8 @@ def _related(db: sqlite3.Connection, entity_id: int) -> list[dict[str, Any]]:
         "GROUP BY o.entity_id ORDER BY shared DESC, o.entity_id LIMIT ?", (entity_id, RELATED_ENTITIES)).fetchall()
     kinds = dict(db.execute(f"SELECT id, type FROM entities WHERE id IN ({','.join('?' * len(rows))})",
                             [r[0] for r in rows]).fetchall()) if rows else {}
-    return [{"name": _display_name(db, other), "type": kinds.get(other, ""), "stories": shared} for other, shared in rows]
+    related = [{"name": _display_name(db, other), "type": kinds.get(other, ""), "stories": shared} for other, shared in rows]
+    return sorted(related, key=lambda entity: (-entity["stories"], entity["name"]))
 
 
 # -- searching -------------------------------------------------------------------------------------
