@@ -394,8 +394,8 @@ def _alternatives(db: sqlite3.Connection, word: str) -> tuple[list[str], Expansi
     alternatives = sorted(forms | {word})
     if len(alternatives) == 1:
         return alternatives, None
-    entity_ids = sorted({entity_id for entity_id, other, _ in rows if other == folded or same_token(folded, other)})
-    names = [_display_name(db, entity_id) for entity_id in entity_ids]
+    named = sorted({entity_id for entity_id, other, _ in rows if other == folded or same_token(folded, other)})
+    names = [_display_name(db, entity_id) for entity_id in named]
     return alternatives, Expansion(word=word, entities=names, spellings=[a for a in alternatives if a != word])
 
 

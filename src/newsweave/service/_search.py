@@ -14,7 +14,17 @@ from .._errors import InputError, NotFoundError
 from ..search import EntityProfile, SearchPage
 from ..store import StorySummary
 from ..templating import render_template
-from ._schemas import EntityOut, ErrorOut, ExpansionOut, ReportRef, SearchHitOut, SearchOut, StoryOut
+from ._schemas import (
+    EntityOut,
+    EntityQuoteOut,
+    ErrorOut,
+    ExpansionOut,
+    RelatedEntityOut,
+    ReportRef,
+    SearchHitOut,
+    SearchOut,
+    StoryOut,
+)
 from ._state import State
 from ._web import _day, _topbar
 
@@ -29,8 +39,9 @@ _OFFSET = Query(0, ge=0, description="results to skip")
 def router() -> APIRouter:
     """The search and entity routes: the API (described in /openapi.json) and the pages (not)."""
     routes = APIRouter()
-    bad_query = {422: {"model": ErrorOut, "description": "no words to search for, or too many"}}
-    unknown = {404: {"model": ErrorOut, "description": "no stored brief names this entity"}}
+    bad_query: dict[int | str, dict[str, Any]] = {
+        422: {"model": ErrorOut, "description": "no words to search for, or too many"}}
+    unknown: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "no stored brief names this entity"}}
     routes.add_api_route("/api/search", api_search, methods=["GET"], response_model=SearchOut, responses=bad_query,
                          tags=["api"], summary="Stories matching words, names found whatever their spelling")
     routes.add_api_route("/api/entities/{name}", api_entity, methods=["GET"], response_model=EntityOut,
@@ -126,5 +137,6 @@ def _entity_out(profile: EntityProfile, stories: dict[str, StorySummary], *, lim
         name=profile.name, type=profile.type, spellings=profile.spellings,
         stories=[StoryOut.of(stories[s]) for s in profile.story_ids if s in stories], total_stories=profile.total_stories,
         limit=limit, offset=offset, next_offset=offset + limit if offset + limit < profile.total_stories else None,
-        quotes=profile.quotes, related=profile.related,
+        quotes=[EntityQuoteOut(**quote) for quote in profile.quotes],
+        related=[RelatedEntityOut(**other) for other in profile.related],
     )
