@@ -175,6 +175,8 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._readers = threading.local()
+        self._reader_connections: list[sqlite3.Connection] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -267,6 +269,9 @@ class Store:
                     self._save_term_counts()
             except sqlite3.Error:
                 pass
+            for reader in self._reader_connections:
+                reader.close()
+            self._reader_connections.clear()
             self._db.close()
             self._db = None  # type: ignore[assignment]
 
@@ -290,13 +295,16 @@ class Store:
             self._require_story(story_id)
             return self._summaries("WHERE s.id = ? GROUP BY s.id", (story_id,))[0]
 
-    def _summaries(self, tail: str, parameters: tuple) -> list[StorySummary]:
+    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None) -> list[StorySummary]:
         query = (
             "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version "
             "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
         )
-        with self._lock:
-            rows = self._db.execute(query, parameters).fetchall()
+        if reader is not None:
+            rows = reader.execute(query, parameters).fetchall()
+        else:
+            with self._lock:
+                rows = self._db.execute(query, parameters).fetchall()
         return [
             StorySummary(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), date.fromisoformat(row[5]), row[6])
             for row in rows
@@ -390,25 +398,40 @@ class Store:
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
         """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
-        with self._lock:
-            found = _search.search(self._db, query, limit=limit, offset=offset)
-            return found, self._summaries_of([hit.story_id for hit in found.hits])
+        reader = self._reader()
+        found = _search.search(reader, query, limit=limit, offset=offset)
+        return found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
 
     def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
         """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
         stories on the page; NotFoundError when no stored brief names it."""
-        with self._lock:
-            entity_id = _search.find_entity(self._db, name)
-            if entity_id is None:
-                raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
-            profile = _search.entity_profile(self._db, entity_id, limit=limit, offset=offset)
-            return profile, self._summaries_of(profile.story_ids)
+        reader = self._reader()
+        entity_id = _search.find_entity(reader, name)
+        if entity_id is None:
+            raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+        profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
+        return profile, self._summaries_of(reader, profile.story_ids)
 
-    def _summaries_of(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+    def _summaries_of(self, reader: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         if not story_ids:
             return {}
         marks = ",".join("?" * len(story_ids))
-        return {s.id: s for s in self._summaries(f"WHERE s.id IN ({marks}) GROUP BY s.id", tuple(story_ids))}
+        return {s.id: s for s in self._summaries(f"WHERE s.id IN ({marks}) GROUP BY s.id", tuple(story_ids), reader=reader)}
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection, opened once: searches run beside each other and beside a write
+        (WAL) instead of waiting for the store's lock."""
+        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
+        if reader is None:
+            try:
+                reader = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                                         check_same_thread=False)
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
+            self._readers.db = reader
+            with self._lock:
+                self._reader_connections.append(reader)
+        return reader
 
     # -- internals ---------------------------------------------------------------------------
 
