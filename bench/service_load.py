@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/service_load.py [--posts 300] [--clients 8]
 Prints one table: requests, wall time, throughput, latency percentiles, statuses.
 
 Search: .venv/bin/python bench/service_load.py --search [--reports 10000] [--clients 8] [--queries 400] [--briefs 40]
-builds a store of synthetic reports as bench/scaling.py makes them, stores the briefs of its largest stories (so
+[--store PATH] builds a store of synthetic reports as bench/scaling.py makes them, stores the briefs of its largest stories (so
 names are expanded to their spellings), then runs searches, entity lookups and, as the baseline in the same run,
 the story list, from several clients at once.
 """
@@ -16,12 +16,14 @@ import itertools
 import json
 import random
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=10_000, help="reports in the search scenario's store")
     parser.add_argument("--queries", type=int, default=400, help="requests of each kind in the search scenario")
     parser.add_argument("--briefs", type=int, default=40, help="stories whose brief is stored in the search scenario")
+    parser.add_argument("--store", type=Path, help="search scenario: measure this store instead of building one")
     args = parser.parse_args()
     if args.search:
         return search_load(args)
@@ -104,28 +107,33 @@ def main() -> int:
 SEARCH_WORD = re.compile(r"[A-Za-z]{6,}")
 
 
-def search_store(path: Path, reports: int, briefs: int) -> tuple[list[str], list[str]]:
+def search_store(path: Path, reports: int, briefs: int) -> None:
     """Fill a store at `path` with `reports` synthetic reports (bench/scaling.py) and the briefs of its `briefs`
-    largest stories; return the entity names of those briefs and the words of the reports, to query."""
+    largest stories."""
     sys.path.insert(0, str(ROOT / "bench"))
     from scaling import BATCH, DEFAULT_DEV, build_stream
 
     from newsweave.service._briefs import story_brief
     from newsweave.store import Store
 
-    words: list[str] = []
     with Store(path) as store:
         stream = build_stream(DEFAULT_DEV, reports)
         while batch := list(itertools.islice(stream, BATCH)):
             store.add_articles(batch)
-            words += SEARCH_WORD.findall(batch[0].text[:2000])
         largest = store._db.execute("SELECT story_id FROM articles WHERE story_id IS NOT NULL AND duplicate_of IS NULL "
                                     "GROUP BY story_id ORDER BY COUNT(*) DESC LIMIT ?", (briefs,)).fetchall()
-        names: list[str] = []
         for (story_id,) in largest:
-            brief = story_brief(store, story_id)
-            store.save_brief(story_id, store.story_version(story_id), brief)
-            names += [e["name"] for e in brief["entities"] if e["type"] in ("PERSON", "ORG", "GPE")]
+            store.save_brief(story_id, store.story_version(story_id), story_brief(store, story_id))
+
+
+def query_material(path: Path) -> tuple[list[str], list[str]]:
+    """The names of people, organisations and places of the stored briefs, and words of the reports, to query."""
+    with closing(sqlite3.connect(path)) as db:
+        names = [row[0] for row in db.execute(
+            "SELECT DISTINCT e.name FROM entity_stories e JOIN entities t ON t.id = e.entity_id "
+            "WHERE t.type IN ('PERSON', 'ORG', 'GPE') ORDER BY e.name")]
+        texts = [row[0] for row in db.execute("SELECT text FROM articles ORDER BY seq LIMIT 2000")]
+    words = sorted({word for text in texts[::40] for word in SEARCH_WORD.findall(text[:2000])})
     return names, words
 
 
@@ -133,10 +141,15 @@ def search_load(args: argparse.Namespace) -> int:
     """The search scenario: p50/p95 of searches and entity lookups beside the story list, `args.clients` at once."""
     rng = random.Random(0)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "search.db"
+        path = args.store or Path(folder) / "search.db"
         start = time.perf_counter()
-        names, words = search_store(path, args.reports, args.briefs)
+        if not args.store:
+            search_store(path, args.reports, args.briefs)
         built = time.perf_counter() - start
+        names, words = query_material(path)
+        with closing(sqlite3.connect(path)) as db:
+            sizes = db.execute("SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories), "
+                               "(SELECT COUNT(DISTINCT story_id) FROM briefs)").fetchone()
         kinds = {
             "GET /api/stories?limit=20 (baseline)": [("/api/stories", {"limit": 20})] * args.queries,
             "GET /api/search?q=NAME (a name of a stored brief)": [("/api/search", {"q": rng.choice(names)}) for _ in range(args.queries)],
@@ -155,8 +168,9 @@ def search_load(args: argparse.Namespace) -> int:
                 with ThreadPoolExecutor(args.clients) as pool:
                     results = list(pool.map(lambda request: timed(http.get, request[0], params=request[1]), requests))
                 rows.append(row(name, results, time.perf_counter() - start))
-    print(f"{args.reports} synthetic reports (store built in {built:.0f} s), briefs of the {args.briefs} largest stories "
-          f"stored, {args.clients} clients\n")
+    made = f"given store {args.store}" if args.store else f"{args.reports} synthetic reports, store built in {built:.0f} s"
+    print(f"{made}: {sizes[0]} reports, {sizes[1]} stories, {sizes[2]} briefs stored ({len(names)} names to query); "
+          f"{args.clients} clients\n")
     print("| requests | n | wall s | per s | p50 ms | p95 ms | max ms | statuses |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))

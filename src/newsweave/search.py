@@ -106,9 +106,11 @@ class EntityProfile:
 
 # -- writing ---------------------------------------------------------------------------------------
 
-def index_report(db: sqlite3.Connection, seq: int, title: str | None, text: str) -> None:
-    """Index a stored report (row `seq` of `articles`) by its title and text."""
-    db.execute("INSERT INTO report_search(rowid, title, text) VALUES (?, ?, ?)", (seq, title or "", text))
+def index_report(db: sqlite3.Connection, seq: int, story_id: str, title: str | None, text: str) -> None:
+    """Index a report of a story (row `seq` of `articles`) by its title and text. Copies of another report and
+    pages left out of stories are not indexed: the origin stands for its copies."""
+    db.execute("INSERT INTO report_search(rowid, title, text) VALUES (?, ?, ?)", (seq, title, text))
+    db.execute("INSERT OR REPLACE INTO report_stories(seq, story_id) VALUES (?, ?)", (seq, story_id))
 
 
 def index_story_title(db: sqlite3.Connection, story_id: str, title: str) -> None:
@@ -133,7 +135,11 @@ def build_missing(db: sqlite3.Connection) -> None:
     """Index everything a store holds if its index was never built (a store made before search existed)."""
     if db.execute("SELECT 1 FROM meta WHERE key = 'search_index' AND value = ?", (INDEX_VERSION,)).fetchone():
         return
-    db.execute("INSERT INTO report_search(report_search) VALUES ('rebuild')")
+    db.execute("INSERT INTO report_search(report_search) VALUES ('delete-all')")
+    db.execute("DELETE FROM report_stories")
+    reports = db.execute("SELECT seq, story_id, title, text FROM articles WHERE story_id IS NOT NULL AND duplicate_of IS NULL")
+    for seq, story_id, title, text in reports:  # one report in memory at a time
+        index_report(db, seq, story_id, title, text)
     db.execute("DELETE FROM story_search")
     for table in ("entity_stories", "entity_words", "entity_spellings", "entities"):
         db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
@@ -339,9 +345,8 @@ def search(db: sqlite3.Connection, query: str, *, limit: int, offset: int) -> Se
     best: dict[str, SearchHit] = {}
     reports = db.execute(
         f"WITH found AS MATERIALIZED (SELECT rowid, bm25(report_search, {REPORT_WEIGHTS[0]}, {REPORT_WEIGHTS[1]}) "
-        "AS score FROM report_search WHERE report_search MATCH ?) SELECT a.story_id, a.seq, MIN(found.score) "
-        "FROM found JOIN articles a ON a.seq = found.rowid "
-        "WHERE a.story_id IS NOT NULL AND a.duplicate_of IS NULL GROUP BY a.story_id",
+        "AS score FROM report_search WHERE report_search MATCH ?) SELECT r.story_id, r.seq, MIN(found.score) "
+        "FROM found JOIN report_stories r ON r.seq = found.rowid GROUP BY r.story_id",
         (match,)).fetchall()
     report_rows: dict[str, int] = {}
     for story_id, seq, score in reports:

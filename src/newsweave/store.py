@@ -81,6 +81,7 @@ CREATE TABLE IF NOT EXISTS briefs (
 CREATE VIRTUAL TABLE IF NOT EXISTS report_search USING fts5(
     title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS report_stories (seq INTEGER PRIMARY KEY, story_id TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5(
     story_id UNINDEXED, title, brief, tokenize='unicode61 remove_diacritics 2'
 );
@@ -521,7 +522,8 @@ class Store:
              decision.story_id, decision.duplicate_of, decision.dropped_reason, signature, placement),
         )
         self._last_seq = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
-        _search.index_report(self._db, self._last_seq, article.title, decision.text or article.text)
+        if decision.story_id is not None and decision.duplicate_of is None:
+            _search.index_report(self._db, self._last_seq, decision.story_id, article.title, decision.text or article.text)
         self._new_since_save += 1
 
     def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
