@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +33,8 @@ MAX_QUERY_WORDS = 12
 MAX_QUERY_CHARACTERS = 300
 MAX_FUZZY_CANDIDATES = 5000
 """Spellings compared one by one (`same_token`, `same_person`) when a name is not stored as written."""
-QUOTES_FROM_STORIES = 50
-"""An entity page reads the quotes of its newest stories this many."""
+MAX_QUOTES = 60
+"""An entity page shows the quotes of its newest stories, this many at most."""
 RELATED_ENTITIES = 12
 MARK_START, MARK_END = "\x02", "\x03"
 """Highlight markers FTS5 puts around matched words; control characters, which no stored text holds (ingest removes
@@ -128,7 +128,8 @@ def index_brief(db: sqlite3.Connection, story_id: str, brief: Mapping[str, Any])
     if row is None:
         return
     _write_story_row(db, row[0], story_id, row[1], _brief_text(brief))
-    _link_entities(db, story_id, brief.get("entities") or [])
+    linked = _link_entities(db, story_id, brief.get("entities") or [])
+    _keep_quotes(db, story_id, brief, linked)
 
 
 def build_missing(db: sqlite3.Connection) -> None:
@@ -141,7 +142,7 @@ def build_missing(db: sqlite3.Connection) -> None:
     for seq, story_id, title, text in reports:  # one report in memory at a time
         index_report(db, seq, story_id, title, text)
     db.execute("DELETE FROM story_search")
-    for table in ("entity_stories", "entity_words", "entity_spellings", "entities"):
+    for table in ("entity_quotes", "entity_stories", "entity_words", "entity_spellings", "entities"):
         db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     for seq, story_id, title in db.execute("SELECT seq, id, title FROM stories ORDER BY seq").fetchall():
         _write_story_row(db, seq, story_id, title, "")
@@ -168,9 +169,11 @@ def _brief_text(brief: Mapping[str, Any]) -> str:
 
 # -- entities across stories -------------------------------------------------------------------------
 
-def _link_entities(db: sqlite3.Connection, story_id: str, entities: Sequence[Mapping[str, Any]]) -> None:
-    """Link each entity of a story's brief to the one entity of the store it names (made when new)."""
+def _link_entities(db: sqlite3.Connection, story_id: str, entities: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Link each entity of a story's brief to the one entity of the store it names (made when new); return the
+    store's entity of each folded spelling of the brief."""
     db.execute("DELETE FROM entity_stories WHERE story_id = ?", (story_id,))
+    linked: dict[str, int] = {}
     for item in entities:
         spellings = _spellings(item)
         if not spellings or not item.get("name"):
@@ -179,6 +182,7 @@ def _link_entities(db: sqlite3.Connection, story_id: str, entities: Sequence[Map
         entity_id = _resolve(db, kind, spellings)
         for spelling in spellings:
             key = name_key(spelling)
+            linked.setdefault(" ".join(key), entity_id)
             db.execute("INSERT OR IGNORE INTO entity_spellings(entity_id, spelling, folded, type, initial) "
                        "VALUES (?, ?, ?, ?, ?)", (entity_id, spelling, " ".join(key), kind, key[-1][:1]))
             for word, written in _name_words(spelling):
@@ -186,6 +190,20 @@ def _link_entities(db: sqlite3.Connection, story_id: str, entities: Sequence[Map
                            (entity_id, word, written, sound(word)[0]))
         db.execute("INSERT OR IGNORE INTO entity_stories(entity_id, story_id, name) VALUES (?, ?, ?)",
                    (entity_id, story_id, item["name"]))
+    return linked
+
+
+def _keep_quotes(db: sqlite3.Connection, story_id: str, brief: Mapping[str, Any], linked: Mapping[str, int]) -> None:
+    """Keep the quotes of a story's brief whose speaker is one of its entities, with the outlets carrying them."""
+    db.execute("DELETE FROM entity_quotes WHERE story_id = ?", (story_id,))
+    outlets = {source.get("id"): str(source.get("name") or "") for source in brief.get("sources") or []}
+    for position, quote in enumerate(brief.get("quotes") or []):
+        entity_id = linked.get(" ".join(name_key(str(quote.get("speaker") or ""))))
+        if entity_id is not None:
+            sources = [outlets.get(number, "") for number in quote.get("sources") or []]
+            db.execute("INSERT INTO entity_quotes(entity_id, story_id, position, speaker, text, sources) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (entity_id, story_id, position, quote["speaker"],
+                                                     str(quote.get("text") or ""), json.dumps(sources, ensure_ascii=False)))
 
 
 def _spellings(item: Mapping[str, Any]) -> list[str]:
@@ -256,7 +274,7 @@ def _names_alike(kind: str, key: tuple[str, ...], other: tuple[str, ...]) -> boo
 
 def _merge(db: sqlite3.Connection, keep: int, other: int) -> None:
     """Make entity `other` part of `keep` (a brief showed two stored entities to be one)."""
-    for table in ("entity_spellings", "entity_words", "entity_stories"):
+    for table in ("entity_spellings", "entity_words", "entity_stories", "entity_quotes"):
         db.execute(f"UPDATE OR IGNORE {table} SET entity_id = ? WHERE entity_id = ?", (keep, other))  # noqa: S608
         db.execute(f"DELETE FROM {table} WHERE entity_id = ?", (other,))  # noqa: S608
     db.execute("DELETE FROM entities WHERE id = ?", (other,))
@@ -294,7 +312,7 @@ def entity_profile(db: sqlite3.Connection, entity_id: int, *, limit: int, offset
     return EntityProfile(
         id=entity_id, name=_display_name(db, entity_id), type=kind, spellings=spellings,
         story_ids=stories[offset:offset + limit], total_stories=len(stories),
-        quotes=_quotes(db, entity_id, stories[:QUOTES_FROM_STORIES]), related=_related(db, entity_id),
+        quotes=_quotes(db, entity_id), related=_related(db, entity_id),
     )
 
 
@@ -308,22 +326,13 @@ def _display_name(db: sqlite3.Connection, entity_id: int) -> str:
     return str(spelling[0]) if spelling else ""
 
 
-def _quotes(db: sqlite3.Connection, entity_id: int, story_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The quotes the stored briefs of these stories give to a speaker who is this entity, with their outlets."""
-    folded = {row[0] for row in db.execute("SELECT folded FROM entity_spellings WHERE entity_id = ?", (entity_id,))}
-    quotes = []
-    for story_id in story_ids:
-        row = db.execute("SELECT brief FROM briefs WHERE story_id = ? ORDER BY version DESC LIMIT 1", (story_id,)).fetchone()
-        if row is None:
-            continue
-        brief = json.loads(row[0])
-        outlets = {s.get("id"): s.get("name", "") for s in brief.get("sources") or []}
-        for quote in brief.get("quotes") or []:
-            if " ".join(name_key(str(quote.get("speaker", "")))) in folded:
-                quotes.append({"speaker": quote["speaker"], "text": quote.get("text", ""), "story": story_id,
-                               "story_title": brief.get("title", ""),
-                               "sources": [outlets.get(n, "") for n in quote.get("sources") or []]})
-    return quotes
+def _quotes(db: sqlite3.Connection, entity_id: int) -> list[dict[str, Any]]:
+    """The quotes the stored briefs give to this entity, its newest stories first, at most `MAX_QUOTES`."""
+    rows = db.execute(
+        "SELECT q.speaker, q.text, q.story_id, s.title, q.sources FROM entity_quotes q JOIN stories s ON s.id = q.story_id "
+        "WHERE q.entity_id = ? ORDER BY s.updated DESC, s.seq DESC, q.position LIMIT ?", (entity_id, MAX_QUOTES)).fetchall()
+    return [{"speaker": speaker, "text": text, "story": story_id, "story_title": title, "sources": json.loads(sources)}
+            for speaker, text, story_id, title, sources in rows]
 
 
 def _related(db: sqlite3.Connection, entity_id: int) -> list[dict[str, Any]]:

@@ -103,6 +103,11 @@ CREATE TABLE IF NOT EXISTS entity_stories (
     PRIMARY KEY (entity_id, story_id)
 );
 CREATE INDEX IF NOT EXISTS entity_stories_story ON entity_stories(story_id);
+CREATE TABLE IF NOT EXISTS entity_quotes (
+    entity_id INTEGER NOT NULL, story_id TEXT NOT NULL, position INTEGER NOT NULL, speaker TEXT NOT NULL,
+    text TEXT NOT NULL, sources TEXT NOT NULL, PRIMARY KEY (story_id, position)
+);
+CREATE INDEX IF NOT EXISTS entity_quotes_entity ON entity_quotes(entity_id);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ()
