@@ -37,6 +37,7 @@ def reaches(match: str, texts: list[str]) -> list[bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--verbose", action="store_true", help="print each spelling a name search does not reach")
     args = parser.parse_args()
     from newsweave.ingest import article_from_document
     from newsweave.search import fts_query
@@ -59,13 +60,20 @@ def main() -> int:
                 for query in group:
                     others = [spelling for spelling in group if spelling != query]
                     for name, opened in (("names", store), ("plain", plain)):
-                        counts[name][0] += sum(reaches(fts_query(opened._db, query)[0], others))
+                        reached = reaches(fts_query(opened._db, query)[0], others)
+                        counts[name][0] += sum(reached)
                         counts[name][1] += len(others)
+                        missed = [other for other, hit in zip(others, reached, strict=True) if not hit]
+                        if args.verbose and name == "names" and missed:
+                            print(f"{cluster['id']}: {query!r} does not reach {missed}")
             for first, second in expect.get("entity_distinct") or []:
                 distinct_pairs += 2
                 for name, opened in (("names", store), ("plain", plain)):
-                    counts[name][2] += reaches(fts_query(opened._db, first)[0], [second])[0]
-                    counts[name][2] += reaches(fts_query(opened._db, second)[0], [first])[0]
+                    for query, other in ((first, second), (second, first)):
+                        false = reaches(fts_query(opened._db, query)[0], [other])[0]
+                        counts[name][2] += false
+                        if args.verbose and name == "names" and false:
+                            print(f"{cluster['id']}: {query!r} reaches {other!r}, another entity")
         plain.close()
     print(f"{len(clusters)} real stories: {counts['names'][1]} (query, other spelling) pairs of one entity, "
           f"{distinct_pairs} (query, look-alike name of another entity) pairs\n")

@@ -31,6 +31,8 @@ SNIPPET_WORDS = 24
 """Words of context in a result's snippet."""
 MAX_QUERY_WORDS = 12
 MAX_QUERY_CHARACTERS = 300
+MAX_NAME_WORDS = 8
+"""The longest run of query words looked up as one spelling of an entity."""
 MAX_FUZZY_CANDIDATES = 5000
 """Spellings compared one by one (`same_token`, `same_person`) when a name is not stored as written."""
 MAX_QUOTES = 60
@@ -160,10 +162,10 @@ def _write_story_row(db: sqlite3.Connection, seq: int, story_id: str, title: str
 
 
 def _brief_text(brief: Mapping[str, Any]) -> str:
-    """The words of a brief worth finding it by: summary, quotes with their speakers, entity names and spellings."""
+    """The words of a brief worth finding it by: its summary and its quotes with their speakers (the names of its
+    entities are searched through their spellings instead, and are in its reports)."""
     lines = [item.get("text", "") for item in brief.get("summary") or []]
     lines += [f"{q.get('speaker', '')}: {q.get('text', '')}" for q in brief.get("quotes") or []]
-    lines += [", ".join(_spellings(entity)) for entity in brief.get("entities") or []]
     return "\n".join(line for line in lines if line)
 
 
@@ -374,22 +376,61 @@ def search(db: sqlite3.Connection, query: str, *, limit: int, offset: int) -> Se
 
 
 def fts_query(db: sqlite3.Connection, query: str) -> tuple[str, list[Expansion]]:
-    """The FTS5 query of a search: every word required, each word that names an entity OR'ed with the entity's
-    spellings of that word. Every word is quoted, so nothing the user types is read as FTS5 syntax."""
+    """The FTS5 query of a search: every word required. Words that are a whole spelling of an entity are searched
+    as any of its spellings ("Ashraf Ghani" also finds "Ghani"; "Myanmar" also "Burma" when a brief merged them);
+    any other word that is part of a name is OR'ed with the entity's spellings of that word. Every word is quoted,
+    so nothing the user types is read as FTS5 syntax."""
     if len(query) > MAX_QUERY_CHARACTERS:
         raise InputError(f"the query is longer than {MAX_QUERY_CHARACTERS} characters; search for fewer words")
-    words = list(dict.fromkeys(_WORD.findall(query.lower())))
+    words = _WORD.findall(query.lower())
     if not words:
         raise InputError("give one or more words to search for, e.g. a name or a place")
-    if len(words) > MAX_QUERY_WORDS:
+    if len(set(words)) > MAX_QUERY_WORDS:
         raise InputError(f"at most {MAX_QUERY_WORDS} words at once; search for fewer")
-    parts, expansions = [], []
-    for word in words:
-        alternatives, expansion = _alternatives(db, word)
-        parts.append("(" + " OR ".join(_phrase(a) for a in alternatives) + ")")
+    parts: list[str] = []
+    expansions: list[Expansion] = []
+    position = 0
+    while position < len(words):
+        end, alternatives, expansion = _name_at(db, words, position)
+        if end == position:
+            end = position + 1
+            alternatives, expansion = _alternatives(db, words[position])
+        group = "(" + " OR ".join(_phrase(a) for a in alternatives) + ")"
+        if group not in parts:
+            parts.append(group)
         if expansion is not None:
             expansions.append(expansion)
+        position = end
     return " AND ".join(parts), expansions
+
+
+def _name_at(db: sqlite3.Connection, words: Sequence[str], start: int) -> tuple[int, list[str], Expansion | None]:
+    """The longest run of words from `start` that is a stored spelling of an entity, with that entity's spellings
+    (as written, lower case); (start, [], None) when none is."""
+    for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
+        key = name_key(" ".join(words[start:end]))
+        if not key:
+            continue
+        found = sorted({row[0] for row in db.execute("SELECT entity_id FROM entity_spellings WHERE folded = ?",
+                                                      (" ".join(key),))})
+        if not found:
+            continue
+        phrase = " ".join(words[start:end])
+        marks = ",".join("?" * len(found))
+        spellings = {" ".join(_WORD.findall(spelling.lower())) for spelling, kind in db.execute(
+            f"SELECT spelling, type FROM entity_spellings WHERE entity_id IN ({marks})", found)
+            if not (kind == "PERSON" and end - start > 1 and len(name_key(spelling)) == 1)}  # a full name: not any namesake
+        alternatives = _shortest_phrases((spellings - {""}) | {phrase})
+        if len(alternatives) == 1:
+            return end, alternatives, None
+        names = [_display_name(db, entity_id) for entity_id in found]
+        return end, alternatives, Expansion(word=phrase, entities=names, spellings=[a for a in alternatives if a != phrase])
+    return start, [], None
+
+
+def _shortest_phrases(phrases: set[str]) -> list[str]:
+    """The phrases that hold no other one: a text holding "svetlana tikhanovskaya" holds "tikhanovskaya"."""
+    return sorted(p for p in phrases if not any(o != p and f" {o} " in f" {p} " for o in phrases))
 
 
 def _alternatives(db: sqlite3.Connection, word: str) -> tuple[list[str], Expansion | None]:
@@ -404,11 +445,13 @@ def _alternatives(db: sqlite3.Connection, word: str) -> tuple[list[str], Expansi
         if entity_ids:
             rows = db.execute(f"SELECT entity_id, word, written FROM entity_words WHERE entity_id IN "
                               f"({','.join('?' * len(entity_ids))})", sorted(entity_ids)).fetchall()
-    forms = {written for _, other, written in rows if other == folded or same_token(folded, other)}
+    matched = {other for _, other, _ in rows if other == folded or same_token(folded, other)}
+    # and the entity's spellings of a matched word: a word spelled like one spelling reaches the others too
+    forms = {written for _, other, written in rows if other in matched or any(same_token(m, other) for m in matched)}
     alternatives = sorted(forms | {word})
     if len(alternatives) == 1:
         return alternatives, None
-    named = sorted({entity_id for entity_id, other, _ in rows if other == folded or same_token(folded, other)})
+    named = sorted({entity_id for entity_id, other, _ in rows if other in matched})
     names = [_display_name(db, entity_id) for entity_id in named]
     return alternatives, Expansion(word=word, entities=names, spellings=[a for a in alternatives if a != word])
 
