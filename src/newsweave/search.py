@@ -391,22 +391,29 @@ def fts_query(db: sqlite3.Connection, query: str) -> tuple[str, list[Expansion]]
     expansions: list[Expansion] = []
     position = 0
     while position < len(words):
-        end, alternatives, expansion = _name_at(db, words, position)
-        if end == position:
-            end = position + 1
-            alternatives, expansion = _alternatives(db, words[position])
-        group = "(" + " OR ".join(_phrase(a) for a in alternatives) + ")"
+        end, names, expansion = _name_at(db, words, position)
+        end = max(end, position + 1)
+        by_word = [_alternatives(db, word) for word in words[position:end]]
+        if end - position == 1:  # one word: its spellings as a name and as a word of names, in one set
+            alternatives = _shortest_phrases(set(names) | set(by_word[0][0]))
+            group = "(" + " OR ".join(_phrase(a) for a in alternatives) + ")"
+            found = [e for e in (expansion, by_word[0][1]) if e is not None]
+            if found:
+                entities = list(dict.fromkeys(name for e in found for name in e.entities))
+                expansions.append(Expansion(words[position], entities, [a for a in alternatives if a != words[position]]))
+        else:  # a name of several words: any of its spellings, or each of its words in any spelling
+            each_word = " AND ".join("(" + " OR ".join(_phrase(a) for a in forms) + ")" for forms, _ in by_word)
+            group = "(" + " OR ".join([_phrase(a) for a in names] + [f"({each_word})"]) + ")" if names else each_word
+            expansions += [e for e in [expansion, *(e for _, e in by_word)] if e is not None]
         if group not in parts:
             parts.append(group)
-        if expansion is not None:
-            expansions.append(expansion)
         position = end
     return " AND ".join(parts), expansions
 
 
 def _name_at(db: sqlite3.Connection, words: Sequence[str], start: int) -> tuple[int, list[str], Expansion | None]:
     """The longest run of words from `start` that is a stored spelling of an entity, with that entity's spellings
-    (as written, lower case); (start, [], None) when none is."""
+    (as written, lower case; none when it has no other); (start, [], None) when no run is a spelling."""
     for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
         key = name_key(" ".join(words[start:end]))
         if not key:
@@ -421,8 +428,8 @@ def _name_at(db: sqlite3.Connection, words: Sequence[str], start: int) -> tuple[
             f"SELECT spelling, type FROM entity_spellings WHERE entity_id IN ({marks})", found)
             if not (kind == "PERSON" and end - start > 1 and len(name_key(spelling)) == 1)}  # a full name: not any namesake
         alternatives = _shortest_phrases((spellings - {""}) | {phrase})
-        if len(alternatives) == 1:
-            return end, alternatives, None
+        if alternatives == [phrase]:
+            return end, [], None
         names = [_display_name(db, entity_id) for entity_id in found]
         return end, alternatives, Expansion(word=phrase, entities=names, spellings=[a for a in alternatives if a != phrase])
     return start, [], None
