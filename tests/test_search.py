@@ -30,6 +30,13 @@ SPELLS_IT_ANOTHER_WAY = [
              "waiting to be tried, and asked for observers to be sent. A debate is planned for April.",
      "source": "Rhine Post", "url": "https://rhinepost.example/council-observers", "published": "2021-03-15"},
 ]
+SURNAME_ONLY = {
+    "text": "Lithuania's interior minister said on Thursday that Tsikhanouskaya would stay under police protection in "
+            "her home after threats were made against her online. The European Union has offered to pay for the guards, "
+            "the minister added, and the police will review the threats every month.",
+    "source": "Baltic Wire", "url": "https://balticwire.example/protection", "published": "2021-06-10",
+    "title": "Police protection extended for exiled opposition leader",
+}
 HOSTILE_REPORT = {
     "text": "The harbour authority of Eastport said on Friday that the ferry terminal would close for repairs. "
             "A notice on its site read <mark>closed</mark> and <script>window.__pwned = 1</script> before it was "
@@ -45,14 +52,15 @@ def _articles(documents: list[dict]) -> list:
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    """A store of three stories: the seeds (brief stored), a later story spelling only "Tsikhanouskaya" (no brief
-    stored), and a story whose report holds markup."""
+    """A store of four stories: the seeds (brief stored), a later story spelling only "Tsikhanouskaya" (no brief
+    stored), one naming her by that surname alone, and a story whose report holds markup."""
     path = tmp_path_factory.mktemp("search") / "store.db"
     with Store(path) as store:
         seeds = store.add_articles(_articles(seed_articles(seeds_dir)))[0].story_id
         other = store.add_articles(_articles(SPELLS_IT_ANOTHER_WAY))[0].story_id
         store.add_articles(_articles([HOSTILE_REPORT]))
-        assert seeds != other
+        surname_only = store.add_articles(_articles([SURNAME_ONLY]))[0].story_id
+        assert len({seeds, other, surname_only}) == 3
         store.save_brief(seeds, store.story_version(seeds), story_brief(store, seeds))
     return path
 
@@ -77,7 +85,7 @@ def _story_with(store: Store, words: str) -> str:
 def test_a_name_finds_the_story_that_only_spells_it_another_way(store: Store) -> None:
     found, stories = store.search("Tikhanovskaya")
     titles = [stories[hit.story_id].title for hit in found.hits]
-    assert found.total == 2
+    assert found.total == 3
     assert any("Council of Europe" in title for title in titles)
     assert found.expansions[0].entities == ["Svyatlana Tsikhanouskaya"]
     assert "tsikhanouskaya" in found.expansions[0].spellings
@@ -94,13 +102,24 @@ def test_without_a_stored_brief_a_name_finds_only_its_own_spelling(tmp_path: Pat
 
 def test_a_spelling_no_outlet_used_is_matched_to_the_name(store: Store) -> None:
     found, _ = store.search("Tsikhanovskaja")
-    assert found.total == 2
+    assert found.total == 3
     assert found.expansions[0].entities == ["Svyatlana Tsikhanouskaya"]
 
 
 def test_a_first_and_last_name_in_other_spellings_finds_the_story(store: Store) -> None:
     assert _found_titles(store, "Sviatlana Tikhanovskaya") == _found_titles(store, "Svetlana Tsikhanouskaya")
     assert len(_found_titles(store, "Svetlana Tsikhanouskaya")) == 2
+
+
+def test_a_full_name_is_not_widened_to_a_surname_alone(store: Store) -> None:
+    titles = _found_titles(store, "Svetlana Tikhanovskaya")
+    assert len(titles) == 2 and not any("Police protection" in title for title in titles)
+    assert any("Police protection" in title for title in _found_titles(store, "Tikhanovskaya"))
+
+
+def test_a_short_form_a_brief_merged_finds_the_long_one(store: Store) -> None:
+    assert any("Police protection" in title for title in _found_titles(store, "EU"))  # it writes "European Union"
+    assert store.search("EU")[0].expansions[0].spellings == ["european union"]
 
 
 def test_a_word_that_is_no_name_is_searched_as_written(store: Store) -> None:
@@ -115,10 +134,10 @@ def test_every_word_must_match_and_results_come_in_pages(store: Store) -> None:
     assert store.search("Strasbourg observers")[0].total == 1
     assert store.search("Strasbourg Macron")[0].total == 0
     everything, _ = store.search("the")
-    assert everything.total == 3
-    first, _ = store.search("the", limit=2)
-    rest, _ = store.search("the", limit=2, offset=2)
-    assert len(first.hits) == 2 and len(rest.hits) == 1
+    assert everything.total == 4
+    first, _ = store.search("the", limit=3)
+    rest, _ = store.search("the", limit=3, offset=3)
+    assert len(first.hits) == 3 and len(rest.hits) == 1
     assert {h.story_id for h in first.hits} | {h.story_id for h in rest.hits} == {h.story_id for h in everything.hits}
     scores = [hit.score for hit in everything.hits]
     assert scores == sorted(scores)
@@ -166,7 +185,7 @@ def test_a_store_made_before_search_gets_its_index_when_opened(tmp_path: Path, s
             db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM meta WHERE key = 'search_index'")
     with Store(old) as store:
-        assert store.search("Tikhanovskaya")[0].total == 2
+        assert store.search("Tikhanovskaya")[0].total == 3
         assert store.entity("Lukashenka")[0].name == "Alexander Lukashenko"
 
 
@@ -272,14 +291,14 @@ def test_the_search_api_answers_ranked_stories_with_snippets(client: TestClient)
     answer = client.get("/api/search", params={"q": "Tikhanovskaya", "limit": 1})
     assert answer.status_code == 200
     body = answer.json()
-    assert body["total"] == 2 and len(body["results"]) == 1 and body["next_offset"] == 1
+    assert body["total"] == 3 and len(body["results"]) == 1 and body["next_offset"] == 1
     hit = body["results"][0]
     assert hit["story"]["sources"] >= 2
     start, end = hit["highlights"][0]
     assert hit["snippet"][start:end].lower() in {"tikhanovskaya", "tsikhanouskaya"}
     assert body["expanded"][0]["entities"] == ["Svyatlana Tsikhanouskaya"]
-    second = client.get("/api/search", params={"q": "Tikhanovskaya", "limit": 1, "offset": 1}).json()
-    assert second["next_offset"] is None and second["results"][0]["story"]["id"] != hit["story"]["id"]
+    last = client.get("/api/search", params={"q": "Tikhanovskaya", "limit": 1, "offset": 2}).json()
+    assert last["next_offset"] is None and last["results"][0]["story"]["id"] != hit["story"]["id"]
 
 
 def test_the_search_api_refuses_a_query_without_words(client: TestClient) -> None:
@@ -340,7 +359,7 @@ def test_the_results_page_escapes_report_text_around_its_highlights(client: Test
 def test_the_search_command_prints_results_and_json(newsweave_command: list[str], store_path: Path) -> None:
     text = subprocess.run([*newsweave_command, "search", "Tikhanovskaya", "--db", str(store_path)],
                           capture_output=True, text=True, check=True).stdout
-    assert "2 stories found" in text and "[Tsikhanouskaya]" in text
+    assert "3 stories found" in text and "[Tsikhanouskaya]" in text
     as_json = subprocess.run([*newsweave_command, "search", "ferry", "--db", str(store_path), "--format", "json"],
                              capture_output=True, text=True, check=True).stdout
     assert json.loads(as_json)["results"][0]["report"]["source"] == "Eastport <b>Gazette</b>"
