@@ -354,32 +354,34 @@ def search(db: sqlite3.Connection, query: str, *, limit: int, offset: int) -> Se
     """Stories matching every word of `query` (a name also by its other spellings), best bm25 first."""
     match, expansions = fts_query(db, query)
     best: dict[str, SearchHit] = {}
+    rows: dict[str, int] = {}
+    """The row of the best match of each story, in report_search (a report) or story_search (the story)."""
     reports = db.execute(
         f"WITH found AS MATERIALIZED (SELECT rowid, bm25(report_search, {REPORT_WEIGHTS[0]}, {REPORT_WEIGHTS[1]}) "
         "AS score FROM report_search WHERE report_search MATCH ?) SELECT r.story_id, r.seq, MIN(found.score) "
         "FROM found JOIN report_stories r ON r.seq = found.rowid GROUP BY r.story_id",
         (match,)).fetchall()
-    report_rows: dict[str, int] = {}
     for story_id, seq, score in reports:
-        best[story_id] = SearchHit(story_id, score, "report")
-        report_rows[story_id] = seq
+        best[story_id], rows[story_id] = SearchHit(story_id, score, "report"), seq
     weights = ", ".join(str(w) for w in STORY_WEIGHTS)
-    for story_id, score in db.execute(
-            f"SELECT story_id, bm25(story_search, {weights}) FROM story_search WHERE story_search MATCH ?", (match,)):
+    for story_id, row, score in db.execute(
+            f"SELECT story_id, rowid, bm25(story_search, {weights}) FROM story_search WHERE story_search MATCH ?", (match,)):
         if story_id not in best or score < best[story_id].score:
-            best[story_id] = SearchHit(story_id, score, "story")
+            best[story_id], rows[story_id] = SearchHit(story_id, score, "story"), row
     ranked = sorted(best.values(), key=lambda hit: (hit.score, hit.story_id))
     hits = ranked[offset:offset + limit]
-    _add_report_snippets(db, match, [h for h in hits if h.found_in == "report"], report_rows)
-    _add_story_snippets(db, match, [h for h in hits if h.found_in == "story"])
+    for hit in hits:
+        table, body, title = ("report_search", 1, 0) if hit.found_in == "report" else ("story_search", 2, 1)
+        hit.snippet, hit.highlights = marked_text(_snippet(db, table, rows[hit.story_id], match, (body, title)))
+    _add_reports(db, [(hit, rows[hit.story_id]) for hit in hits if hit.found_in == "report"])
     return SearchPage(query=query, hits=hits, total=len(ranked), expansions=expansions)
 
 
 def fts_query(db: sqlite3.Connection, query: str) -> tuple[str, list[Expansion]]:
     """The FTS5 query of a search: every word required. Words that are a whole spelling of an entity are searched
-    as any of its spellings ("Ashraf Ghani" also finds "Ghani"; "Myanmar" also "Burma" when a brief merged them);
-    any other word that is part of a name is OR'ed with the entity's spellings of that word. Every word is quoted,
-    so nothing the user types is read as FTS5 syntax."""
+    as any of its spellings ("EU" also as "European Union", "Myanmar" as "Burma" when a brief merged them) or as
+    each of their words in any spelling; any other word that is part of a name is OR'ed with the entity's
+    spellings of that word. Every word is quoted, so nothing the user types is read as FTS5 syntax."""
     if len(query) > MAX_QUERY_CHARACTERS:
         raise InputError(f"the query is longer than {MAX_QUERY_CHARACTERS} characters; search for fewer words")
     words = _WORD.findall(query.lower())
@@ -476,34 +478,28 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _add_report_snippets(db: sqlite3.Connection, match: str, hits: list[SearchHit], rows: Mapping[str, int]) -> None:
-    if not hits:
+def _snippet(db: sqlite3.Connection, table: str, row: int, match: str, columns: tuple[int, int]) -> str:
+    """The snippet of one matched row, from the first of `columns` (the text) that holds a matched word.
+
+    One row at a time: FTS5 seeks each row, where a list of rows would have it run the whole query first."""
+    snippet = ""
+    for column in columns:
+        found = db.execute(f"SELECT snippet({table}, {column}, ?, ?, '…', {SNIPPET_WORDS}) FROM {table} "  # noqa: S608
+                           f"WHERE {table} MATCH ? AND rowid = ?", (MARK_START, MARK_END, match, row)).fetchone()
+        snippet = snippet or (found[0] if found else "")
+        if found and MARK_START in found[0]:
+            return str(found[0])
+    return snippet
+
+
+def _add_reports(db: sqlite3.Connection, hits: Sequence[tuple[SearchHit, int]]) -> None:
+    """Name the report each hit found in a report was found in."""
+    by_seq = dict((seq, hit) for hit, seq in hits)
+    if not by_seq:
         return
-    by_seq = {rows[hit.story_id]: hit for hit in hits}
-    marks = ",".join("?" * len(by_seq))
-    snippets = db.execute(
-        f"SELECT rowid, snippet(report_search, 1, ?, ?, '…', {SNIPPET_WORDS}), snippet(report_search, 0, ?, ?, '…', "
-        f"{SNIPPET_WORDS}) FROM report_search WHERE report_search MATCH ? AND rowid IN ({marks})",
-        (MARK_START, MARK_END, MARK_START, MARK_END, match, *by_seq)).fetchall()
-    for seq, text_snippet, title_snippet in snippets:
-        body = text_snippet if MARK_START in text_snippet else title_snippet or text_snippet
-        by_seq[seq].snippet, by_seq[seq].highlights = marked_text(body)
     for seq, article_id, title, source in db.execute(
-            f"SELECT seq, id, title, source FROM articles WHERE seq IN ({marks})", tuple(by_seq)).fetchall():
+            f"SELECT seq, id, title, source FROM articles WHERE seq IN ({','.join('?' * len(by_seq))})", tuple(by_seq)):
         by_seq[seq].report_id, by_seq[seq].report_title, by_seq[seq].report_source = article_id, title, source
-
-
-def _add_story_snippets(db: sqlite3.Connection, match: str, hits: list[SearchHit]) -> None:
-    if not hits:
-        return
-    by_story = {hit.story_id: hit for hit in hits}
-    snippets = db.execute(
-        f"SELECT story_id, snippet(story_search, 2, ?, ?, '…', {SNIPPET_WORDS}), snippet(story_search, 1, ?, ?, '…', "
-        f"{SNIPPET_WORDS}) FROM story_search WHERE story_search MATCH ? AND story_id IN ({','.join('?' * len(by_story))})",
-        (MARK_START, MARK_END, MARK_START, MARK_END, match, *by_story)).fetchall()
-    for story_id, brief_snippet, title_snippet in snippets:
-        body = brief_snippet if MARK_START in brief_snippet else title_snippet
-        by_story[story_id].snippet, by_story[story_id].highlights = marked_text(body)
 
 
 def marked_text(snippet: str) -> tuple[str, list[tuple[int, int]]]:
