@@ -233,7 +233,8 @@ def test_openapi_describes_what_the_service_does(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
     assert set(paths) == {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/explain", "/api/brief",
-                          "/api/stories/{story_id}/changes", "/api/feeds"}
+                          "/api/stories/{story_id}/changes", "/api/feeds",
+                          "/api/search", "/api/entities/{name}"}
     assert "404" in paths["/api/stories/{story_id}/explain"]["get"]["responses"]
     post_articles = paths["/api/articles"]["post"]
     assert {"201", "400", "413", "422"} <= set(post_articles["responses"])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import search as _search
 from ._errors import NotFoundError, StoreError
 from .group import GroupInput, Placement, StoryGrouper, TermWeights
 from .headline import names_its_subject, story_title
@@ -95,6 +96,36 @@ CREATE TABLE IF NOT EXISTS feeds (
     failures_in_a_row INTEGER NOT NULL DEFAULT 0,
     note TEXT
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS report_search USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS report_stories (seq INTEGER PRIMARY KEY, story_id TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5(
+    story_id UNINDEXED, title, brief, tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS entities (id INTEGER PRIMARY KEY, type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entity_spellings (
+    entity_id INTEGER NOT NULL, spelling TEXT NOT NULL, folded TEXT NOT NULL, type TEXT NOT NULL, initial TEXT NOT NULL,
+    PRIMARY KEY (entity_id, spelling)
+);
+CREATE INDEX IF NOT EXISTS entity_spellings_folded ON entity_spellings(folded);
+CREATE INDEX IF NOT EXISTS entity_spellings_initial ON entity_spellings(type, initial);
+CREATE TABLE IF NOT EXISTS entity_words (
+    entity_id INTEGER NOT NULL, word TEXT NOT NULL, written TEXT NOT NULL, sound TEXT NOT NULL,
+    PRIMARY KEY (entity_id, written)
+);
+CREATE INDEX IF NOT EXISTS entity_words_word ON entity_words(word);
+CREATE INDEX IF NOT EXISTS entity_words_sound ON entity_words(sound);
+CREATE TABLE IF NOT EXISTS entity_stories (
+    entity_id INTEGER NOT NULL, story_id TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (entity_id, story_id)
+);
+CREATE INDEX IF NOT EXISTS entity_stories_story ON entity_stories(story_id);
+CREATE TABLE IF NOT EXISTS entity_quotes (
+    entity_id INTEGER NOT NULL, story_id TEXT NOT NULL, position INTEGER NOT NULL, speaker TEXT NOT NULL,
+    text TEXT NOT NULL, sources TEXT NOT NULL, PRIMARY KEY (story_id, position)
+);
+CREATE INDEX IF NOT EXISTS entity_quotes_entity ON entity_quotes(entity_id);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ("ALTER TABLE stories ADD COLUMN changed TEXT",)
@@ -200,6 +231,8 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._readers = threading.local()
+        self._reader_connections: list[sqlite3.Connection] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -224,6 +257,8 @@ class Store:
         with self._transaction(immediate=True):
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION:
+                self._run(tuple(_SCHEMA.split(";")))  # the tables added to layout 3 since this file was made
+                _search.build_missing(self._db)
                 return
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -239,6 +274,7 @@ class Store:
                                  option="db_path")
             self._run(tuple(_SCHEMA.split(";")))
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _search.build_missing(self._db)
 
     def _run(self, statements: Sequence[str]) -> None:
         for statement in statements:
@@ -293,6 +329,9 @@ class Store:
                     self._save_term_counts()
             except sqlite3.Error:
                 pass
+            for reader in self._reader_connections:
+                reader.close()
+            self._reader_connections.clear()
             self._db.close()
             self._db = None  # type: ignore[assignment]
 
@@ -318,14 +357,17 @@ class Store:
             self._require_story(story_id)
             return self._summaries("WHERE s.id = ? GROUP BY s.id", (story_id,))[0]
 
-    def _summaries(self, tail: str, parameters: tuple) -> list[StorySummary]:
+    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None) -> list[StorySummary]:
         query = (
             "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version, "
             "s.changed "
             "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
         )
-        with self._lock:
-            rows = self._db.execute(query, parameters).fetchall()
+        if reader is not None:
+            rows = reader.execute(query, parameters).fetchall()
+        else:
+            with self._lock:
+                rows = self._db.execute(query, parameters).fetchall()
         return [
             StorySummary(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), date.fromisoformat(row[5]), row[6],
                          datetime.fromisoformat(row[7]) if row[7] else None)
@@ -402,6 +444,7 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute("INSERT OR REPLACE INTO briefs (story_id, version, made, brief) VALUES (?, ?, ?, ?)",
                              (story_id, version, made, json.dumps(brief, ensure_ascii=False)))
+            _search.index_brief(self._db, story_id, brief)
 
     def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
         """The stored brief of a story at `version` (the newest stored one when None); None when none is stored."""
@@ -466,6 +509,44 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute(f"INSERT INTO feeds ({', '.join(_FEED_COLUMNS)}) VALUES ({placeholders}) "
                              f"ON CONFLICT(url) DO UPDATE SET {updates}", values)
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
+        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
+        reader = self._reader()
+        found = _search.search(reader, query, limit=limit, offset=offset)
+        return found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+
+    def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
+        """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
+        stories on the page; NotFoundError when no stored brief names it."""
+        reader = self._reader()
+        entity_id = _search.find_entity(reader, name)
+        if entity_id is None:
+            raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+        profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
+        return profile, self._summaries_of(reader, profile.story_ids)
+
+    def _summaries_of(self, reader: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+        if not story_ids:
+            return {}
+        marks = ",".join("?" * len(story_ids))
+        return {s.id: s for s in self._summaries(f"WHERE s.id IN ({marks}) GROUP BY s.id", tuple(story_ids), reader=reader)}
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection, opened once: searches run beside each other and beside a write
+        (WAL) instead of waiting for the store's lock."""
+        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
+        if reader is None:
+            try:
+                reader = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                                         check_same_thread=False)
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
+            self._readers.db = reader
+            with self._lock:
+                self._reader_connections.append(reader)
+        return reader
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -555,6 +636,8 @@ class Store:
              decision.story_id, decision.duplicate_of, decision.dropped_reason, signature, placement),
         )
         self._last_seq = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        if decision.story_id is not None and decision.duplicate_of is None:
+            _search.index_report(self._db, self._last_seq, decision.story_id, article.title, decision.text or article.text)
         self._new_since_save += 1
 
     def _touch_story(self, story_id: str, article: Article, text: str, seen: date) -> None:
@@ -580,6 +663,7 @@ class Store:
         rows = self._db.execute(f"SELECT text, title {origins}", (story_id, TITLE_REPORTS)).fetchall()
         title = story_title([Article(id="", text=text, title=title) for text, title in rows])
         self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+        _search.index_story_title(self._db, story_id, title)
 
     # -- in-memory state: near-duplicate index and open stories, rebuilt from the file ---------
 

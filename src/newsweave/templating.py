@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -28,9 +29,14 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("newsweave", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_without_control_characters)
-    env.globals.update(asset=asset_text, static=STATIC_PREFIX)
+    env.globals.update(asset=asset_text, static=STATIC_PREFIX, entity_href=entity_href)
     env.filters["day"] = day
     return env
+
+
+def entity_href(name: str) -> str:
+    """The address of the service's page of a person, organisation or place."""
+    return "/entities/" + quote(name, safe="")
 
 
 def render_template(name: str, **context: Any) -> str:

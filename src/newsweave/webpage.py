@@ -14,7 +14,7 @@ from importlib.resources import files
 from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
-from .templating import render_template
+from .templating import entity_href, render_template
 
 ASSET_NAMES = ("newsweave.css", "newsweave.js", "favicon.svg")
 MAX_CLAIMS_PER_STATUS = 8
@@ -49,8 +49,9 @@ def brief_page(brief: Mapping[str, Any], *, inline_assets: bool = True) -> str:
                            brief=brief_view(brief))
 
 
-def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") -> dict[str, Any]:
-    """What templates/_brief.html prints of one Brief: each section's items, with sources as numbered chips."""
+def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "", link_entities: bool = False) -> dict[str, Any]:
+    """What templates/_brief.html prints of one Brief: each section's items, with sources as numbered chips; with
+    `link_entities`, each name links to its page in the service (/entities/NAME)."""
     names = _source_names(brief)
     claims = brief["claims"]
     return {
@@ -64,7 +65,7 @@ def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") ->
                      for t in brief["timeline"]],
         "coverage": _coverage(claims, names),
         "sources": [_source(s, claims) for s in brief["sources"]],
-        "entities": [_entity(e, names) for e in brief["entities"]],
+        "entities": [_entity(e, names, link=link_entities) for e in brief["entities"]],
         "undated_note": UNDATED_NOTE,
         "limits": {"claims": MAX_CLAIMS_PER_STATUS, "quotes": MAX_QUOTES_SHOWN, "entities": MAX_ENTITIES_SHOWN},
     }
@@ -171,7 +172,7 @@ def _source(source: Mapping[str, Any], claims: Sequence[Mapping[str, Any]]) -> d
             "facts": f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""}
 
 
-def _entity(entity: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+def _entity(entity: Mapping[str, Any], names: Mapping[int, str], *, link: bool) -> dict[str, Any]:
     name = str(entity["name"])
     return {"name": name, "type": str(entity["type"]), "variants": [str(v) for v in entity["variants"] if str(v) != name],
-            "chips": _chips(entity["sources"], names)}
+            "chips": _chips(entity["sources"], names), "href": entity_href(name) if link else None}

@@ -21,7 +21,7 @@ from .._errors import InputError, NewsweaveError, NotFoundError, SetupError, Sto
 from ..ingest import AddressCheck
 from ..store import Store
 from ..watch import BackgroundWatch
-from . import _api, _atom, _feeds, _follow, _web
+from . import _api, _atom, _feeds, _follow, _search, _web
 from ._briefs import BriefCache
 from ._schemas import describe_validation
 from ._state import ServiceState, install_state, service_state
@@ -94,6 +94,7 @@ def create_app(
     app.include_router(_atom.router())
     app.include_router(_web.router())
     app.include_router(_feeds.router())
+    app.include_router(_search.router())
     _add_error_handlers(app)
     app.add_middleware(WriteGuard)
     app.add_middleware(SecurityHeaders)

@@ -21,7 +21,7 @@ from ..atom import ATOM_MEDIA_TYPE, AtomEntry, AtomFeed, atom_document
 from ..entity_lookup import stories_naming
 from ..follow import BriefChanges, brief_changes
 from ..store import StoredBrief, StorySummary
-from ..templating import render_template
+from ..templating import entity_href, render_template
 from ..webpage import changes_view
 from ._briefs import STORY_LIST_HINT
 from ._state import State
@@ -97,7 +97,7 @@ def entity_feed(name: str, request: Request, state: State) -> Response:
         summary = f"Names {named.name} ({named.type})" + (f", also written {spellings}" if spellings else "") + ". "
         entries.append(_story_entry(base, story, None, lead=summary))
     feed = AtomFeed(id=base + entity_feed_path(canonical), title=f"newsweave · {canonical}",
-                    link=f"{base}/entities/{quote(canonical, safe='')}", self_link=base + entity_feed_path(name),
+                    link=base + entity_href(canonical), self_link=base + entity_feed_path(name),
                     subtitle=f"Stories that name {canonical}, whatever spelling their outlets use.")
     return _atom_answer(request, atom_document(feed, entries))
 

@@ -49,7 +49,7 @@ class BriefCache:
             if cached is not None:
                 return cached
             brief = story_brief(self._store, story_id, options=self._options)
-            self._store.save_brief(story_id, version, brief)  # kept per version, so readers can follow what changed
+            self._store.save_brief(story_id, version, brief)  # kept for search, entity pages and following the story, per version
         with self._guard:
             self._briefs[story_id] = (version, brief)
             self._briefs.move_to_end(story_id)

@@ -196,3 +196,75 @@ def describe_validation(problems: Sequence[Mapping[str, Any]]) -> str:
         parts.append(f"{location}: {message}" if location else message)
     more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" if len(problems) > SHOWN_PROBLEMS else ""
     return "; ".join(parts) + more
+
+
+class ReportRef(BaseModel):
+    """The stored report a search result was found in."""
+
+    id: str
+    title: str | None = None
+    source: str | None = None
+
+
+class SearchHitOut(BaseModel):
+    """One story found by a search, with the passage that matched."""
+
+    story: StoryOut
+    score: float = Field(description="bm25 rank of the best match in the story (lower is better)")
+    found_in: str = Field(description='"report" (a report\'s title or text) or "story" (its title or stored brief)')
+    snippet: str = Field(description="the passage around the matched words, plain text ('…' where it was cut)")
+    highlights: list[list[int]] = Field(description="[start, end) character offsets of the matched words in `snippet`")
+    report: ReportRef | None = Field(None, description="the report matched, when found_in is \"report\"")
+
+
+class ExpansionOut(BaseModel):
+    """A word of the query that is part of an entity's name, searched also in that entity's other spellings."""
+
+    word: str
+    entities: list[str] = Field(description="the entities (their most used name) the word is part of")
+    spellings: list[str] = Field(description="the other spellings of the word searched with it")
+
+
+class SearchOut(BaseModel):
+    """The answer to GET /api/search: stories matching every word, best first, one page."""
+
+    query: str
+    results: list[SearchHitOut]
+    total: int = Field(description="stories matching in all")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="offset of the next page; null on the last page")
+    expanded: list[ExpansionOut] = Field(description="query words searched in other spellings of a name")
+
+
+class EntityQuoteOut(BaseModel):
+    """A quote the stored brief of a story gives to the entity."""
+
+    speaker: str = Field(description="the speaker as that story's brief names them")
+    text: str = Field(description="the quoted words, verbatim from the reports")
+    story: str = Field(description="the story's id")
+    story_title: str
+    sources: list[str] = Field(description="the outlets that carry the quote")
+
+
+class RelatedEntityOut(BaseModel):
+    """An entity named in the same stories."""
+
+    name: str
+    type: str
+    stories: int = Field(description="stories naming both")
+
+
+class EntityOut(BaseModel):
+    """The answer to GET /api/entities/{name}: what the stored briefs say of one person, organisation or place."""
+
+    name: str = Field(description="the name most stories' briefs use")
+    type: str = Field(description="PERSON, ORG, GPE, LOC, FAC or EVENT")
+    spellings: list[str] = Field(description="every form the outlets wrote the name in")
+    stories: list[StoryOut] = Field(description="the stories naming it, newest first (one page)")
+    total_stories: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    quotes: list[EntityQuoteOut] = Field(description="its quotes in its newest stories")
+    related: list[RelatedEntityOut] = Field(description="the entities named in most of the same stories")

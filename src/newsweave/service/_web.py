@@ -55,7 +55,7 @@ def story_page(story_id: str, state: State, since: datetime | None = None) -> HT
     updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {day(updated)}")
-    view = brief_view(brief, kicker=kicker, note=brief.get("note", ""))
+    view = brief_view(brief, kicker=kicker, note=brief.get("note", ""), link_entities=True)
     changes = changes_view(story_changes(state, story_id, since), brief) if since else None
     return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
                                         story_id=story_id, changes=changes, since_label=moment(since) if since else "",
