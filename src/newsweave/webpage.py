@@ -61,6 +61,7 @@ def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") 
         f'<header class=brief-head><p class=kicker>{escape(kicker)}</p>'
         f'<h1>{escape(brief["title"] or "Untitled story")}</h1>'
         + (f"<p class=note>{escape(note)}</p>" if note else "")
+        + "".join(f"<p class=note>{escape(limit_note)}</p>" for limit_note in brief.get("notes", []))
         + "</header>"
     )
     main = "".join([
