@@ -220,12 +220,14 @@ def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> N
         missing = guarded.post("/api/articles", json=article)
         wrong = guarded.post("/api/articles", json=article, headers={"Authorization": "Bearer nope"})
         right = guarded.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+        brief = guarded.post("/api/brief", json={"documents": [article["text"], article["text"]]})
         reading = guarded.get("/api/stories")
         schema = guarded.get("/openapi.json").json()
-    assert missing.status_code == 401 and wrong.status_code == 401
+    assert missing.status_code == 401 and wrong.status_code == 401 and brief.status_code == 401
     assert "Bearer" in missing.json()["error"] and missing.headers["www-authenticate"] == "Bearer"
     assert right.status_code == 201 and reading.status_code == 200
     assert "401" in schema["paths"]["/api/articles"]["post"]["responses"]
+    assert "401" in schema["paths"]["/api/brief"]["post"]["responses"]
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 
