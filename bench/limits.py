@@ -89,8 +89,8 @@ def measure(texts: list[str], unbounded: bool) -> dict:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     make_brief(articles_from_documents(seeds))  # loads the models
     if unbounded:
-        for name in ("MAX_REPORT_CHARS", "MAX_SENTENCE_CHARS", "MAX_BRIEF_CHARS"):
-            setattr(limits, name, 10**9)
+        limits.MAX_REPORT_CHARS = limits.MAX_BRIEF_CHARS = 10**9
+        limits.MAX_SENTENCE_CHARS = 10**8
     started = time.perf_counter()
     brief = make_brief(articles_from_documents(texts))
     seconds = time.perf_counter() - started
