@@ -209,3 +209,13 @@ def test_a_batch_line_that_is_not_utf8_is_reported_by_number_and_counted_right(s
     err = capsys.readouterr().err
     assert "line 2: skipped: not UTF-8 text" in err and "1 of 3 lines skipped" in err
     assert [json.loads(line)["id"] for line in target.read_text().splitlines()] == ["good", "again"]
+
+
+def test_brief_of_a_report_over_a_million_characters_is_cut_with_a_note(seeds_dir, tmp_path, capsys):
+    first, second = sorted(seeds_dir.glob("*.txt"))[:2]
+    text = first.read_text(encoding="utf-8")
+    huge = tmp_path / "huge.txt"
+    huge.write_text("\n\n".join([text] * (1_100_000 // len(text) + 1)), encoding="utf-8")
+    assert main(["brief", str(huge), str(second), "--summary-only"]) == 0
+    out = capsys.readouterr().out
+    assert "> Note: report 1 (huge) has 1,1" in out and "the brief reads its first 50,000" in out

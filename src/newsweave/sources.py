@@ -188,7 +188,7 @@ def jsonl_items(path: Path) -> Iterator[SourceItem]:
         if line.text is None:
             yield SourceItem(where, problem=line.problem)
         else:
-            yield _jsonl_item(line.text, where, fallback_id=f"{path.stem}-{line.number}")
+            yield jsonl_item(line.text, where, fallback_id=f"{path.stem}-{line.number}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +300,9 @@ def _open_binary(path: Path) -> Any:
     return open(path, "rb")
 
 
-def _jsonl_item(line: str, where: str, *, fallback_id: str) -> SourceItem:
+def jsonl_item(line: str, where: str, *, fallback_id: str) -> SourceItem:
+    """The item of one JSONL line's text (one article object): its Article with the line's `id` (else
+    `fallback_id`), or the problem (not JSON, a lone surrogate, not an object, no `text`/`html`, over 5 MB)."""
     if len(line) > MAX_PAGE_BYTES:
         return SourceItem(where, problem=f"the line is larger than {MAX_PAGE_BYTES // 1_000_000} MB; skipped")
     try:
