@@ -68,5 +68,5 @@ def test_make_brief_of_anything_but_articles_is_an_input_error(given: object) ->
 
 
 def test_make_brief_of_articles_without_text_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="Article"):
+    with pytest.raises(InputError, match="report 1 \\(a\\) has no text"):
         make_brief([Article(id="a", text=None), Article(id="b", text="b")])  # type: ignore[arg-type]

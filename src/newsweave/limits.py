@@ -1,10 +1,11 @@
 """What one brief accepts: the limits that bound its cost, and the one place they are enforced.
 
 `make_brief` applies them, so the command line, the batch runner, the service and library callers
-all get the same behaviour: a report over `MAX_REPORT_CHARS` is cut, reports after the first
-`MAX_REPORTS_PER_BRIEF`, or after `MAX_BRIEF_CHARS` characters in all, are left out, a sentence over `MAX_SENTENCE_CHARS` is left out of the
-analysis, and each of these adds a note to the Brief (`Brief.notes`). The worst-case cost of one
-brief at these limits is measured by `bench/limits.py` (BENCHMARKS.md, "Limits").
+all get the same behaviour: a report over `MAX_REPORT_CHARS` is cut; reports after the first
+`MAX_REPORTS_PER_BRIEF`, or after `MAX_BRIEF_CHARS` characters in all, are left out; a sentence
+over `MAX_SENTENCE_CHARS` is left out of the analysis; each of these adds a note to the Brief
+(`Brief.notes`). The worst-case cost of one brief at these limits is measured by `bench/limits.py`
+(BENCHMARKS.md, "Limits of one brief").
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ MAX_BRIEF_CHARS = 200_000
 """Characters one brief reads in all (ten reports of average length read whole are 30,000): the reports after
 the budget is spent are left out and the last one read is cut, with a note. With the other limits this bounds
 the time and memory of one brief (bench/limits.py)."""
+MIN_CHARS_LEFT = 2_000
+"""Once less than this is left of `MAX_BRIEF_CHARS`, the remaining reports are left out rather than cut to a scrap."""
 CUT_AT_BREAK_SHARE = 0.8
 """A report is cut at its last line break or sentence end when one is in this last share of the limit."""
 
@@ -37,9 +40,11 @@ def checked_articles(articles: object) -> list[Article]:
         raise InputError(f"make_brief takes a list of Article objects, not {type(articles).__name__}; "
                          "read files with newsweave.sources.read_reports, or texts with articles_from_documents")
     for number, article in enumerate(articles, start=1):
-        if not isinstance(article, Article) or not isinstance(article.text, str):
+        if not isinstance(article, Article):
             raise InputError(f"report {number} is a {type(article).__name__}, not an Article; build Articles from "
                              "plain texts with newsweave.articles_from_documents(texts)")
+        if not isinstance(article.text, str):
+            raise InputError(f"report {number} ({article.id}) has no text: an Article's `text` must be a string")
     return list(articles)
 
 
@@ -53,7 +58,7 @@ def within_report_limits(articles: Sequence[Article]) -> tuple[list[Article], li
     kept: list[Article] = []
     budget = MAX_BRIEF_CHARS
     for number, article in enumerate(articles[:MAX_REPORTS_PER_BRIEF], start=1):
-        if budget < MAX_SENTENCE_CHARS:  # too little left to read a paragraph
+        if budget < MIN_CHARS_LEFT:
             notes.append(f"reports {number} to {min(len(articles), MAX_REPORTS_PER_BRIEF)} are left out: the brief "
                          f"has read {MAX_BRIEF_CHARS:,} characters (at most {MAX_BRIEF_CHARS:,} per brief)")
             break
