@@ -31,7 +31,7 @@ def newsweave_command() -> list[str]:
 def seed_brief():
     """The full Brief of the three seed reports, computed once for the session."""
     from newsweave import make_brief
-    from newsweave.ingest import read_reports
+    from newsweave.sources import read_reports
 
     return make_brief(read_reports([str(SEEDS)]))
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from newsweave import make_brief
-from newsweave.ingest import read_reports
 from newsweave.models import Article, Sentence
+from newsweave.sources import read_reports
 
 
 @pytest.fixture(scope="session")

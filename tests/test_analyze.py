@@ -78,8 +78,8 @@ def test_verb_check_marks_only_verbless_sentences():
 
 
 def test_every_sentence_is_verbatim_from_its_report(seeds_dir, dev_clusters):
-    from newsweave.ingest import read_reports
     from newsweave.pipeline import articles_from_documents, prepare_articles
+    from newsweave.sources import read_reports
 
     reports = [read_reports([str(seeds_dir)])] + [articles_from_documents(c["documents"]) for c in dev_clusters]
     for articles in reports:

@@ -174,3 +174,48 @@ def test_control_characters_in_batch_documents_are_removed(seeds_dir, tmp_path):
     brief = json.loads(out.read_text())
     assert brief["summary"] and brief["sources"][2]["name"] == "Euronews"
     assert not any(c in json.dumps(brief, ensure_ascii=False) for c in "\x00\x07\x1b")
+
+
+def test_a_lone_surrogate_escape_skips_its_line_and_keeps_the_others_on_two_processes(dev_clusters, tmp_path, capsys):
+    lines = [json.dumps({"id": c["id"], "documents": c["documents"]}) for c in dev_clusters[:3]]
+    lines.insert(1, '{"id": "half", "documents": ["Half a character \\ud800 here.", "Another report."]}')
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "out.jsonl"
+    code = main(["brief", "--batch", str(source), "--out", str(target), "--summary-only", "--quiet", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "line 2: skipped: `documents[0]` holds a lone surrogate escape (\\ud800)" in err
+    assert "1 of 4 lines skipped" in err
+    assert [json.loads(line)["id"] for line in target.read_text().splitlines()] == [c["id"] for c in dev_clusters[:3]]
+
+
+def test_a_binary_batch_file_is_refused_at_once_with_one_message(tmp_path, capsys):
+    source = tmp_path / "photo.jsonl"
+    source.write_bytes(bytes(range(256)) * 80)  # 20 KB holding every byte, \r and \n among them
+    assert main(["brief", "--batch", str(source), "--out", str(tmp_path / "out.jsonl"), "--quiet"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "binary file" in line and "not valid JSON" not in line
+
+
+def test_a_batch_line_that_is_not_utf8_is_reported_by_number_and_counted_right(seeds_dir, tmp_path, capsys):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    good = json.dumps({"id": "good", "documents": texts[:2]}).encode()
+    latin1 = '{"id": "latin-1", "documents": ["Caf\u00e9 de Flore, Paris.", "Un autre."]}'.encode("latin-1")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(good + b"\n" + latin1 + b"\r\n\r\n" + good.replace(b'"good"', b'"again"') + b"\n")
+    target = tmp_path / "out.jsonl"
+    assert main(["brief", "--batch", str(source), "--out", str(target), "--summary-only", "--quiet", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "line 2: skipped: not UTF-8 text" in err and "1 of 3 lines skipped" in err
+    assert [json.loads(line)["id"] for line in target.read_text().splitlines()] == ["good", "again"]
+
+
+def test_brief_of_a_report_over_a_million_characters_is_cut_with_a_note(seeds_dir, tmp_path, capsys):
+    first, second = sorted(seeds_dir.glob("*.txt"))[:2]
+    text = first.read_text(encoding="utf-8")
+    huge = tmp_path / "huge.txt"
+    huge.write_text("\n\n".join([text] * (1_100_000 // len(text) + 1)), encoding="utf-8")
+    assert main(["brief", str(huge), str(second), "--summary-only"]) == 0
+    out = capsys.readouterr().out
+    assert "> Note: report 1 (huge) has 1,1" in out and "the brief reads its first 50,000" in out

@@ -12,8 +12,8 @@ import pytest
 from corpus_files import write_jsonl
 
 from newsweave.cli import main
-from newsweave.ingest import read_reports
 from newsweave.service._schemas import StoryOut
+from newsweave.sources import read_reports
 
 
 def _dev_records(dev_clusters: list[dict]) -> list[dict]:
@@ -163,3 +163,19 @@ def _exact_repeats(records: list[dict]) -> int:
         repeats += fingerprint in seen
         seen.add(fingerprint)
     return repeats
+
+
+def test_ingest_of_a_jsonl_with_a_lone_surrogate_line_stores_the_ten_good_ones(tmp_path, dev_clusters, capsys):
+    records = _dev_records(dev_clusters)[:10]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(4, '{"id": "half", "text": "A report with half a character \\udfff in it, long enough to be news."}')
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "news.db"
+    assert main(["ingest", str(dump), "--db", str(db), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "dump.jsonl line 5: skipped: `text` holds a lone surrogate escape (\\udfff)" in err
+    assert "10 reports read" in err and "1 pages skipped" in err
+    with sqlite3.connect(db) as connection:
+        stored = {row[0] for row in connection.execute("SELECT id FROM articles")}
+    assert stored == {r["id"] for r in records}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsweave.dedup import NearDuplicateIndex, clean_for_corpus, non_article_reason, text_fingerprint
-from newsweave.ingest import read_reports
+from newsweave.sources import read_reports
 
 # Real "documents" of the MultiNews dev set (full set), kept verbatim.
 TWEET_EMBED = (

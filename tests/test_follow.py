@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from servers import SEED_SOURCES, seed_articles
 
 from newsweave.follow import brief_changes
-from newsweave.ingest import read_reports
 from newsweave.service import create_app
+from newsweave.sources import read_reports
 from newsweave.store import SCHEMA_VERSION, Store
 
 STAMP_SECONDS = 1.1

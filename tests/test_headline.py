@@ -22,10 +22,10 @@ from newsweave.headline import (
     role_holder,
     story_title,
 )
-from newsweave.ingest import read_reports
 from newsweave.models import Insertion
 from newsweave.pipeline import articles_from_documents, prepare_articles
 from newsweave.render import render_markdown
+from newsweave.sources import read_reports
 
 MARIA = Path(__file__).resolve().parent / "fixtures" / "real-cluster-maria.jsonl"
 """One real story (Hurricane Maria's death toll revised, 6 outlets, 4 with headlines) from the dev set."""

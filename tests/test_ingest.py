@@ -11,7 +11,8 @@ import pytest
 from servers import as_if_public, free_port, http_server, inner_server, redirecting_handler
 
 from newsweave import FetchError, InputError
-from newsweave.ingest import MAX_PAGE_BYTES, fetch_article, public_address, read_reports
+from newsweave.ingest import MAX_PAGE_BYTES, public_address
+from newsweave.sources import fetch_article, read_reports
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 RFERL_PAGE = PAGES / "rferl-macron-vilnius.html"
@@ -88,9 +89,10 @@ def test_html_page_furniture_never_reaches_the_brief():
     assert all(s.published == "2020-09-29" for s in brief.sources)
 
 
-def test_folder_is_read_in_name_order(seeds_dir):
+def test_folder_is_read_in_name_order_with_paths_as_ids_and_file_names_as_sources(seeds_dir):
     articles = read_reports([str(seeds_dir)])
-    assert [a.id for a in articles] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+    assert [a.id for a in articles] == sorted(str(p) for p in seeds_dir.glob("*.txt"))
+    assert [a.source for a in articles] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
 
 
 def test_url_of_a_news_page_is_fetched_and_extracted(news_site):

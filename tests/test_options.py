@@ -8,7 +8,7 @@ import pytest
 
 from newsweave import InputError, Options, make_brief
 from newsweave.batch import brief_lines
-from newsweave.ingest import read_reports
+from newsweave.sources import read_reports
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

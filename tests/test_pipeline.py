@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from newsweave import make_brief
-from newsweave.ingest import read_reports
 from newsweave.pipeline import prepare_articles
+from newsweave.sources import read_reports
 
 
 @pytest.mark.parametrize("full_analysis", [True, False])

@@ -220,12 +220,14 @@ def test_with_a_token_every_write_needs_it(tmp_path: Path, seeds_dir: Path) -> N
         missing = guarded.post("/api/articles", json=article)
         wrong = guarded.post("/api/articles", json=article, headers={"Authorization": "Bearer nope"})
         right = guarded.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+        brief = guarded.post("/api/brief", json={"documents": [article["text"], article["text"]]})
         reading = guarded.get("/api/stories")
         schema = guarded.get("/openapi.json").json()
-    assert missing.status_code == 401 and wrong.status_code == 401
+    assert missing.status_code == 401 and wrong.status_code == 401 and brief.status_code == 401
     assert "Bearer" in missing.json()["error"] and missing.headers["www-authenticate"] == "Bearer"
     assert right.status_code == 201 and reading.status_code == 200
     assert "401" in schema["paths"]["/api/articles"]["post"]["responses"]
+    assert "401" in schema["paths"]["/api/brief"]["post"]["responses"]
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 
@@ -405,3 +407,38 @@ def test_the_paste_form_of_an_open_service_does_not_follow_a_redirect_to_an_inte
     assert answer.status_code == 422
     assert "private or local address (127.0.0.2)" in answer.text and "hunter2" not in answer.text
     assert visits == []
+
+
+def test_an_article_with_a_lone_surrogate_is_refused_by_index_and_the_others_stored(client: TestClient) -> None:
+    good = {"text": "The harbour of Turku reopened on Tuesday after a storm closed it for two days, the port authority "
+                    "said. Ferries to Stockholm and the Aland Islands sailed again in the afternoon, and the authority "
+                    "said no ship had been damaged while waiting at anchor outside the archipelago.",
+            "source": "Turku Daily"}
+    body = json.dumps([good, {"text": "Half a character \ud800 here.", "source": "X"}], ensure_ascii=True)
+    answer = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 201
+    assert [a["index"] for a in answer.json()["articles"]] == [0]
+    [error] = answer.json()["errors"]
+    assert error["index"] == 1 and "`text` holds a lone surrogate escape (\\ud800)" in error["error"]
+    single = client.post("/api/articles", content=json.dumps({"text": "\udc00"}), headers={"content-type": "application/json"})
+    assert single.status_code == 422 and "lone surrogate" in single.json()["error"]
+
+
+def test_a_brief_request_with_a_lone_surrogate_is_a_json_422(client: TestClient) -> None:
+    body = json.dumps({"id": "x\ud800", "documents": ["One report.", "Another report."]})
+    answer = client.post("/api/brief", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert "`id` holds a lone surrogate escape (\\ud800)" in answer.json()["error"]
+
+
+def test_a_stored_story_holding_a_report_over_a_million_characters_has_a_brief_with_a_note(
+        client: TestClient, dev_clusters: list[dict]) -> None:
+    everything = "\n\n".join(text for cluster in dev_clusters for text in cluster["documents"])
+    huge = {"text": "\n\n".join([everything] * (1_100_000 // len(everything) + 1)), "source": "Everything Daily"}
+    posted = client.post("/api/articles", json=huge)
+    assert posted.status_code == 201, posted.text
+    story = posted.json()["articles"][0]["story"]
+    answer = client.get(f"/api/stories/{story}")
+    assert answer.status_code == 200
+    assert any("the brief reads its first" in note for note in answer.json()["notes"])
+    assert client.get(f"/stories/{story}").status_code == 200

@@ -11,8 +11,9 @@ import pytest
 from corpus_files import html_page, rss, write_jsonl, write_warc
 from servers import http_server
 
-from newsweave.ingest import read_reports
-from newsweave.sources import read_sources
+from newsweave import InputError
+from newsweave.ingest import MAX_PAGE_BYTES
+from newsweave.sources import fetch_article, read_reports, read_sources
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +121,68 @@ def test_a_batch_story_line_given_to_ingest_says_which_command_takes_it(tmp_path
     [item] = list(read_sources([str(path)]))
     assert item.article is None
     assert "brief --batch" in item.problem
+
+
+# -- one reader: brief (read_reports), ingest (read_sources) and the feed links follow the same rules --------------
+
+def test_brief_and_ingest_read_a_folder_alike_subfolders_included(tmp_path, seed_articles):
+    folder = tmp_path / "reports"
+    (folder / "more").mkdir(parents=True)
+    (folder / "one.txt").write_text(seed_articles[0].text)
+    (folder / "two.html").write_text(html_page("Two", seed_articles[1].text))
+    (folder / "more" / "three").write_text(seed_articles[2].text)
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))  # not a report's kind: not read
+    briefed = read_reports([str(folder)])
+    ingested = [item.article for item in read_sources([str(folder)])]
+    assert [(a.id, a.source, a.text) for a in briefed] == [(a.id, a.source, a.text) for a in ingested]
+    assert [Path(a.id).name for a in briefed] == ["three", "one.txt", "two.html"]
+    assert [a.source for a in briefed[:2]] == ["three", "one"]
+
+
+def test_brief_reports_an_unreadable_file_in_a_folder_instead_of_dropping_it(tmp_path, seed_articles):
+    (tmp_path / "one.txt").write_text(seed_articles[0].text)
+    (tmp_path / "two.txt").write_text(seed_articles[1].text)
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    with pytest.raises(InputError, match="binary") as caught:
+        read_reports([str(tmp_path)])
+    assert caught.value.where == str(tmp_path / "broken.txt")
+
+
+def test_brief_refuses_a_page_file_over_the_size_cap_as_ingest_does(tmp_path):
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Word and word again. " * (MAX_PAGE_BYTES // 20))
+    with pytest.raises(InputError, match="MB"):
+        read_reports([str(huge)])
+    [item] = read_sources([str(huge)])
+    assert item.article is None and "MB" in item.problem
+
+
+def test_a_text_file_that_starts_like_html_is_a_page_for_both(tmp_path, seed_articles):
+    page = tmp_path / "saved.txt"
+    page.write_text(html_page("Saved page", seed_articles[0].text))
+    [briefed] = read_reports([str(page)])
+    [item] = read_sources([str(page)])
+    assert briefed.title == item.article.title == "Saved page"
+    assert "<p>" not in briefed.text
+
+
+def test_a_feed_entry_linking_to_an_image_is_refused_as_a_pasted_url_is(tmp_path, served):
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    (tmp_path / "feed.xml").write_text(rss([{"title": "A photo", "link": f"{served}/photo.png"}]))
+    [item] = list(read_sources([f"{served}/feed.xml"]))
+    assert item.article is None and "image/png" in item.problem
+    with pytest.raises(InputError, match="image/png"):
+        fetch_article(f"{served}/photo.png")
+
+
+def test_a_page_url_given_to_ingest_is_read_as_one_report(tmp_path, served, seed_articles):
+    (tmp_path / "story.html").write_text(html_page("A story", seed_articles[0].text))
+    [item] = list(read_sources([f"{served}/story.html"]))
+    assert item.article is not None and item.article.title == "A story" and item.article.id == f"{served}/story.html"
+
+
+def test_a_binary_jsonl_dump_is_one_problem_not_a_problem_per_line(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(bytes(range(256)) * 80)
+    [item] = list(read_sources([str(dump)]))
+    assert item.article is None and "binary" in item.problem

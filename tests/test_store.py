@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsweave import NotFoundError, StoreError
-from newsweave.ingest import read_reports
 from newsweave.models import Article
+from newsweave.sources import read_reports
 from newsweave.store import SCHEMA_VERSION, Store, default_db_path
 
 

@@ -21,7 +21,7 @@ def test_every_page_gets_one_decision_in_order_with_a_story_or_a_reason(dev_clus
 
 
 def test_repeats_and_copies_take_their_origins_story_in_the_same_batch_and_later(seeds_dir):
-    from newsweave.ingest import read_reports
+    from newsweave.sources import read_reports
 
     first, second, third = read_reports([str(seeds_dir)])
     stream = StreamGrouper()

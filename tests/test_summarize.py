@@ -7,8 +7,8 @@ import re
 import pytest
 
 from newsweave import Options, make_brief
-from newsweave.ingest import read_reports
 from newsweave.pipeline import articles_from_documents
+from newsweave.sources import read_reports
 
 NUMBER = re.compile(r"\d[\d,.]*")
 QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")

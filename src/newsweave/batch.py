@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ._errors import InputError, NewsweaveError
+from .ingest import parse_json
 from .options import DEFAULT_OPTIONS, Options
 from .pipeline import articles_from_documents, make_brief
 from .render import render_json
+from .sources import JsonLine
 
 DEFAULT_JOBS = max(1, min(os.cpu_count() or 1, 8))
 _CHUNK = 2
@@ -28,14 +29,18 @@ class LineResult:
 
 
 def brief_lines(
-    lines: Iterable[str],
+    lines: Iterable[str | JsonLine],
     *,
     options: Options = DEFAULT_OPTIONS,
     full_analysis: bool = True,
     jobs: int = DEFAULT_JOBS,
 ) -> Iterator[LineResult]:
-    """Yield one LineResult per non-blank line, in input order; `jobs` > 1 spreads lines over processes."""
-    work = ((number, line, options, full_analysis) for number, line in enumerate(lines, start=1) if line.strip())
+    """Yield one LineResult per non-blank line, in input order; `jobs` > 1 spreads lines over processes.
+
+    `lines` are text lines (numbered from 1), or the `JsonLine`s of `sources.json_lines`, whose unreadable lines
+    become skipped results.
+    """
+    work = ((line, options, full_analysis) for line in _numbered(lines))
     if jobs <= 1:
         yield from map(_brief_of_line, work)
         return
@@ -44,10 +49,21 @@ def brief_lines(
         yield from pool.imap(_brief_of_line, work, chunksize=_CHUNK)
 
 
-def _brief_of_line(work: tuple[int, str, Options, bool]) -> LineResult:
-    number, line, options, full_analysis = work
+def _numbered(lines: Iterable[str | JsonLine]) -> Iterator[JsonLine]:
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, JsonLine):
+            yield line
+        elif line.strip():
+            yield JsonLine(number, text=line)
+
+
+def _brief_of_line(work: tuple[JsonLine, Options, bool]) -> LineResult:
+    line, options, full_analysis = work
+    number = line.number
+    if line.text is None:
+        return LineResult(number, error=line.problem)
     try:
-        story = _parse_story(line)
+        story = _parse_story(line.text)
         story_id = str(story["id"]) if story.get("id") is not None else f"line-{number}"
         articles = articles_from_documents(story["documents"])
         brief = make_brief(articles, options=options, full_analysis=full_analysis, min_sources=1, story_id=story_id)
@@ -58,10 +74,7 @@ def _brief_of_line(work: tuple[int, str, Options, bool]) -> LineResult:
 
 
 def _parse_story(line: str) -> dict:
-    try:
-        story = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON ({error.msg} at column {error.colno})") from error
+    story = parse_json(line)
     if not isinstance(story, dict) or "documents" not in story:
         raise InputError('each line must be an object with "documents": [...]')
     return story

@@ -1,14 +1,15 @@
-"""Read reports from files, folders, HTML pages, http(s) URLs and batch-input objects into Articles."""
+"""The pieces every reader uses: decode bytes, fetch a URL safely, extract an HTML page, build an Article from a
+batch-input document, parse JSON. Which files and URLs are read, and how, is decided in `sources.py`."""
 
 from __future__ import annotations
 
 import codecs
 import ipaddress
+import json
 import re
 import socket
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,7 +18,6 @@ from .models import Article
 
 FETCH_TIMEOUT_SECONDS = 15.0
 MAX_PAGE_BYTES = 5_000_000
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".xhtml", ""})
 USER_AGENT = "newsweave (+https://pypi.org/project/newsweave)"
 MAX_REDIRECTS = 5
 """Redirects followed for one URL before giving up."""
@@ -26,8 +26,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressCheck = Callable[[IPAddress], bool]
 """Which IP addresses a fetch may connect to (see `public_address`); None in a signature allows any."""
 
-_HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article|<div|<p[ >])", re.IGNORECASE)
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
@@ -36,19 +34,9 @@ _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 _CONTROL_CHARACTERS = {code: None for code in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F]} | {0x0B: "\n", 0x0C: "\n"}
 """What `without_control_characters` does to each control character (None: removed)."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 """Declared charsets that browsers read as Windows-1252 (names as `codecs.lookup` gives them)."""
-
-
-def read_reports(paths: Sequence[str], *, timeout: float = FETCH_TIMEOUT_SECONDS) -> list[Article]:
-    """Read every path (file, folder of reports, or http(s) URL) into Articles, in the order given."""
-    articles: list[Article] = []
-    for path in paths:
-        if _URL.match(path):
-            articles.append(fetch_article(path, timeout=timeout))
-        else:
-            articles.extend(_read_path(Path(path)))
-    return articles
 
 
 def article_from_document(document: Any, *, fallback_id: str) -> Article:
@@ -71,7 +59,7 @@ def article_from_document(document: Any, *, fallback_id: str) -> Article:
     else:
         article = article_from_html(html, article_id=fallback_id, url=url)
     article.id = _optional_str(document, "id") or article.id
-    article.source = _optional_str(document, "source") or article.source or _host(url)
+    article.source = _optional_str(document, "source") or article.source or site_of(url)
     article.title = _optional_str(document, "title") or article.title
     article.published = parse_date(document.get("published")) or article.published
     return article
@@ -92,27 +80,11 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     return Article(
         id=article_id,
         text=extracted.text,
-        source=extracted.sitename or _host(url or extracted.url),
+        source=extracted.sitename or site_of(url or extracted.url),
         url=url or extracted.url,
         title=extracted.title,
         published=parse_date(extracted.date),
     )
-
-
-def fetch_article(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, allowed_address: AddressCheck | None = None) -> Article:
-    """Fetch an http(s) page (with a timeout and a size cap) and read it as a report.
-
-    With `allowed_address` (e.g. `public_address`), every address the fetch would connect to, at
-    every redirect, must pass it: a service open to a network must not fetch its own network's
-    pages for strangers.
-    """
-    body, content_type = fetch_bytes(url, timeout=timeout, allowed_address=allowed_address)
-    if "html" in content_type or _HTML_START.match(body):
-        return article_from_html(decode_text(body, where=url, declared=charset_of(content_type)), article_id=url, url=url)
-    if content_type.startswith("text/"):
-        return Article(id=url, text=decode_text(body, where=url, declared=charset_of(content_type)), source=_host(url), url=url)
-    shown = content_type.split(";")[0] or "an unknown type"
-    raise FetchError(f"the server sent {shown}, not an HTML page or text", where=url)
 
 
 def public_address(address: IPAddress) -> bool:
@@ -225,6 +197,46 @@ def without_control_characters(text: str) -> str:
     return text.translate(_CONTROL_CHARACTERS)
 
 
+def parse_json(data: str | bytes) -> Any:
+    """Parse one JSON text (a JSONL line, a request body); InputError when it is not JSON, not UTF-8, or holds a
+    lone surrogate escape such as "\\ud800" (`refuse_lone_surrogates`)."""
+    try:
+        value = json.loads(data)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+    except RecursionError:
+        raise InputError("not valid JSON (nested too deeply)") from None
+    refuse_lone_surrogates(value)
+    return value
+
+
+def refuse_lone_surrogates(value: Any) -> None:
+    """InputError naming the first field of a parsed JSON value that holds a lone surrogate ("\\ud800" unpaired):
+    JSON allows the escape, but it is half of a character, which no file, page or terminal can hold."""
+    pending: list[tuple[str, Any]] = [("the value", value)]  # (what the value is, as the message names it; value)
+    while pending:
+        named, item = pending.pop()
+        if isinstance(item, str):
+            found = None if item.isascii() else _LONE_SURROGATE.search(item)
+            if found:
+                raise InputError(f"{named} holds a lone surrogate escape (\\u{ord(found[0]):04x}) at character "
+                                 f"{found.start() + 1}, half of a character that cannot be stored or shown; fix "
+                                 "the escape (or write the character itself)")
+        elif isinstance(item, dict):
+            path = _json_path(named)
+            pending.extend((f"`{path}.{key}`" if path else f"`{key}`", v) for key, v in reversed(item.items()))
+            pending.extend((f"a key of `{path}`" if path else "a key", key) for key in reversed(item))
+        elif isinstance(item, list):
+            path = _json_path(named)
+            pending.extend((f"`{path}[{i}]`", v) for i, v in reversed(list(enumerate(item))))
+
+
+def _json_path(named: str) -> str:
+    return named.strip("`") if named.startswith("`") else ""
+
+
 def decode_text(data: bytes, *, where: str, declared: str | None = None) -> str:
     """Decode a report's bytes; refuse binary data; remove control characters (`without_control_characters`).
 
@@ -313,44 +325,13 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def _read_path(path: Path) -> Iterable[Article]:
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in REPORT_SUFFIXES)
-        articles = [a for a in (_read_file_or_none(p) for p in files) if a is not None]
-        if not articles:
-            raise InputError("this folder holds no readable report (.txt or .html files with text)", where=str(path))
-        return articles
-    if not path.exists():
-        raise InputError("no such file or folder", where=str(path))
-    return [_read_file(path)]
-
-
-def _read_file_or_none(path: Path) -> Article | None:
-    try:
-        return _read_file(path)
-    except InputError:
-        return None
-
-
-def _read_file(path: Path) -> Article:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot be read ({error.strerror})", where=str(path)) from error
-    if not data.strip():
-        raise InputError("the file is empty", where=str(path))
-    is_html = path.suffix.lower() in {".html", ".htm", ".xhtml"} or _HTML_START.match(data)
-    if is_html:
-        return article_from_html(decode_text(data, where=str(path)), article_id=path.stem)
-    return Article(id=path.stem, text=decode_text(data, where=str(path)), source=path.stem)
-
-
 def _optional_str(document: dict[str, Any], key: str) -> str | None:
     value = document.get(key)
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _host(url: str | None) -> str:
+def site_of(url: str | None) -> str:
+    """The host name of a URL without "www.", the source of a report whose page names no site; "" without a URL."""
     if not url:
         return ""
     host = urlparse(url).hostname or ""

@@ -181,6 +181,8 @@ class Brief:
     disagreements: list[Disagreement] = field(default_factory=list)
     quotes: list[QuoteItem] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the brief left out to stay within its limits (newsweave.limits), e.g. the end of an overlong report."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the Brief as the JSON-ready dict of the contract (the one place items become JSON)."""

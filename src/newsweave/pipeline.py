@@ -12,6 +12,7 @@ from .analyze import mark_verbless_fragments, split_sentences, verbless_fragment
 from .clean import clean_text
 from .headline import name_insertions, story_title
 from .ingest import article_from_document
+from .limits import checked_articles, within_report_limits, without_long_sentences
 from .models import Article, Brief, BriefSource, Evidence, SummaryItem
 from .options import DEFAULT_OPTIONS, Options
 from .space import entity_texts, sentence_space
@@ -36,9 +37,11 @@ def make_brief(
     `options` holds the tunables (summary budget, similarity thresholds; see `Options`). A brief
     compares reports, so fewer than `min_sources` reports with text is refused; batch callers pass 1
     to accept stories that only one outlet covered. A stored story passes its `title`, so its brief
-    is named as the list of stories names it. The articles given are left as they are.
+    is named as the list of stories names it. The articles given are left as they are. The limits of
+    `newsweave.limits` apply: what they leave out is said in the Brief's `notes`.
     """
-    articles = prepare_articles(articles, min_sources=min_sources)
+    articles, notes = within_report_limits(checked_articles(articles))
+    articles, sentence_notes = without_long_sentences(prepare_articles(articles, min_sources=min_sources))
     analysis: Analysis | None = None
     entities: EntityIndex | None = None
     if full_analysis:
@@ -60,6 +63,7 @@ def make_brief(
         title=title or story_title(articles, summary_items),
         sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
         summary=summary_items,
+        notes=notes + sentence_notes,
     )
     return replace(brief, **analysis) if analysis is not None else brief
 

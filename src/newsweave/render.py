@@ -32,6 +32,7 @@ def render_json(brief: Brief, *, indent: int | None = 2) -> str:
 def render_markdown(brief: Brief) -> str:
     """A readable brief: summary with [n] citations, then the cross-source sections and the source list."""
     lines = [f"# {brief.title}", ""]
+    lines += [f"> Note: {note}" for note in brief.notes] + ([""] if brief.notes else [])
     lines += [" ".join(f"{with_insertions(s.text, s.insertions)} {_marks(s.citations)}" for s in brief.summary), ""]
     lines += _markdown_section("Confirmed by several sources", [
         f"- {c.text} {_marks(c.sources)}{_copies_note(c)}" for c in brief.claims if c.status == "corroborated"

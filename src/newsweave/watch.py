@@ -38,11 +38,10 @@ from .ingest import (
     USER_AGENT,
     AddressCheck,
     article_from_html,
-    fetch_article,
     parse_date,
 )
 from .models import Article
-from .sources import MIN_FEED_TEXT_WORDS
+from .sources import MIN_FEED_TEXT_WORDS, fetch_article
 from .store import FeedState, Store
 
 DEFAULT_EVERY_SECONDS = 15 * 60.0

@@ -56,6 +56,7 @@ def brief_view(brief: Mapping[str, Any], *, kicker: str = "", note: str = "", li
     claims = brief["claims"]
     return {
         "kicker": kicker or _default_kicker(brief), "heading": brief["title"] or "Untitled story", "note": note,
+        "notes": [str(n) for n in brief.get("notes", [])],
         "summary": [_summary_sentence(item, names) for item in brief["summary"]],
         "differ": [_disagreement(d, names) for d in brief["disagreements"] if not d["evolving"]],
         "changed": [_disagreement(d, names) for d in brief["disagreements"] if d["evolving"]],

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
 from ..batch import DEFAULT_JOBS, brief_lines
-from ..ingest import read_reports
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import make_brief
 from ..render import FORMATS, render
+from ..sources import json_lines, read_reports
 from ._output import EXIT_BAD_INPUT, open_output, progress, write_output
 
 
@@ -76,10 +77,10 @@ def run_story(args: argparse.Namespace) -> int:
 
 def run_batch(path: str, out: str, *, options: Options, full: bool, quiet: bool, jobs: int) -> int:
     """Write one Brief JSON line per good input line, as they come; report bad lines by number and skip them."""
-    total = _count_lines(path)
+    total = sum(1 for _ in json_lines(Path(path)))  # refuses a missing, unreadable or binary file at once
     skipped = 0
-    with open(path, encoding="utf-8", errors="replace") as source, open_output(out) as sink:
-        results = brief_lines(source, options=options, full_analysis=full, jobs=jobs)
+    with open_output(out) as sink:
+        results = brief_lines(json_lines(Path(path)), options=options, full_analysis=full, jobs=jobs)
         for result in progress(results, quiet=quiet, total=total, unit="story"):
             if result.error:
                 skipped += 1
@@ -98,16 +99,6 @@ def run_batch(path: str, out: str, *, options: Options, full: bool, quiet: bool,
 def _options(args: argparse.Namespace) -> Options:
     """The brief options the command line sets (argparse has checked each value)."""
     return Options(max_words=args.max_words)
-
-
-def _count_lines(path: str) -> int:
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for line in handle if line.strip())
-    except FileNotFoundError as error:
-        raise InputError("no such file", where=path) from error
-    except OSError as error:
-        raise InputError(f"cannot be read ({error.strerror})", where=path) from error
 
 
 def _positive_int(value: str) -> int:

@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._errors import InputError, StoreError
-from ..ingest import article_from_document
+from .._errors import StoreError
 from ..models import Article
-from ..sources import SourceItem, read_sources
+from ..sources import SourceItem, jsonl_items, read_sources
 from ..store import DB_ENV_VARIABLE, JoinedReport, Store, default_db_path
 from ..stream import Decision, StreamGrouper, batches
 from ._output import EXIT_BAD_INPUT, open_output, progress
@@ -150,32 +149,21 @@ def _cluster_line(article_id: str, decision: Decision | None) -> dict[str, Any]:
 
 
 def _read_stream(path: Path) -> tuple[list[str], list[Article], int]:
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as error:
-        raise InputError(f"cannot be read ({error.strerror or error})", where=str(path)) from error
+    """The ids of the stream's lines (those that name one), their readable articles, and how many lines were skipped."""
     ids: list[str] = []
     articles: list[Article] = []
     skipped = 0
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            document = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    for item in jsonl_items(path):
+        if item.id is None:
             skipped += 1
-            print(f"newsweave: {path} line {number}: skipped: not valid JSON ({error})", file=sys.stderr)
+            print(f"newsweave: {item.where}: skipped: {item.problem}", file=sys.stderr)
             continue
-        article_id = str(document.get("id")) if isinstance(document, dict) and document.get("id") is not None else f"line-{number}"
-        ids.append(article_id)
-        try:
-            article = article_from_document(document, fallback_id=article_id)
-        except InputError as error:
+        ids.append(item.id)
+        if item.article is None:
             skipped += 1
-            print(f"newsweave: {path} line {number}: not grouped (story null): {error}", file=sys.stderr)
+            print(f"newsweave: {item.where}: not grouped (story null): {item.problem}", file=sys.stderr)
             continue
-        article.id = article_id
-        articles.append(article)
+        articles.append(item.article)
     return ids, articles, skipped
 
 

@@ -65,8 +65,8 @@ def router(*, token: str | None) -> APIRouter:
                       responses=NOT_FOUND, summary="The brief of one story, up to date")
     api.add_api_route("/stories/{story_id}/explain", get_story_explanation, methods=["GET"], responses=NOT_FOUND,
                       summary="Why each report of a story is in it: score, shared names, places and dates")
-    api.add_api_route("/brief", post_brief, methods=["POST"], response_model=Brief, responses=ERRORS,
-                      summary="The brief of a batch-input object, stored nowhere")
+    api.add_api_route("/brief", post_brief, methods=["POST"], response_model=Brief, responses=write_errors,
+                      dependencies=write_dependencies, summary="The brief of a batch-input object, stored nowhere")
     return api
 
 

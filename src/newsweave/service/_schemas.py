@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..ingest import parse_date
+from ..ingest import parse_date, refuse_lone_surrogates
 from ..models import BriefSource, ClaimItem, Disagreement, EntityItem, QuoteItem, SummaryItem, TimelineEntry
 
 if TYPE_CHECKING:
@@ -18,7 +18,17 @@ SHOWN_PROBLEMS = 5
 """Validation problems named in one error message; the rest are counted."""
 
 
-class ArticleIn(BaseModel):
+class PostedJson(BaseModel):
+    """A posted object: a lone surrogate escape ("\\ud800") in any field is refused (422) before anything else."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_characters(cls, data: Any) -> Any:
+        refuse_lone_surrogates(data)
+        return data
+
+
+class ArticleIn(PostedJson):
     """One report to store: its text (or its HTML page) and what is known about it."""
 
     model_config = ConfigDict(extra="ignore")
@@ -155,7 +165,7 @@ class DocumentIn(BaseModel):
     published: str | None = None
 
 
-class BriefRequest(BaseModel):
+class BriefRequest(PostedJson):
     """A batch-input object: the reports of one event, as plain texts or objects."""
 
     documents: list[str | DocumentIn] = Field(min_length=1, description="two or more reports of one event")
@@ -178,6 +188,7 @@ class Brief(BaseModel):
     disagreements: list[Disagreement]
     quotes: list[QuoteItem]
     timeline: list[TimelineEntry]
+    notes: list[str] = Field(default_factory=list, description="what the brief left out to stay within its limits")
 
 
 class ErrorOut(BaseModel):

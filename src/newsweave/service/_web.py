@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from .._errors import InputError, NotFoundError
-from ..ingest import AddressCheck, fetch_article, without_control_characters
+from ..ingest import AddressCheck, without_control_characters
 from ..models import Article
 from ..pipeline import make_brief
+from ..sources import fetch_article
 from ..store import Store
 from ..templating import day, render_template
 from ..webpage import ASSET_NAMES, asset_text, brief_view, changes_view
