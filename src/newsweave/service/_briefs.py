@@ -8,12 +8,11 @@ from typing import Any
 
 from .._errors import NotFoundError
 from ..options import DEFAULT_OPTIONS, Options
-from ..pipeline import make_brief
 from ..store import Store
+from ..story_brief import story_brief_json, story_reports
 
 CACHED_BRIEFS = 256
 STORY_LIST_HINT = "GET /api/stories lists the stories"
-SINGLE_REPORT_NOTE = "One report so far: the brief compares outlets once a second report of this story arrives."
 
 
 class BriefCache:
@@ -67,9 +66,4 @@ class BriefCache:
 
 def story_brief(store: Store, story_id: str, *, options: Options = DEFAULT_OPTIONS) -> dict[str, Any]:
     """Compute the Brief JSON of a stored story from its reports (copies of another report left out)."""
-    articles = store.story_origins(story_id) or store.story_articles(story_id)
-    title = store.story(story_id).title
-    brief = make_brief(articles, options=options, min_sources=1, story_id=story_id, title=title).to_dict()
-    if len(brief["sources"]) < 2:
-        brief["note"] = SINGLE_REPORT_NOTE
-    return brief
+    return story_brief_json(story_reports(store, story_id), options)
