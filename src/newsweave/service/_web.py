@@ -17,6 +17,7 @@ from ..models import Article
 from ..pipeline import make_brief
 from ..store import Store, StorySummary
 from ..webpage import ASSET_NAMES, asset_text, brief_markup, escape, page
+from ._briefs import UPDATING_NOTE
 from ._state import ServiceState, State
 
 STORIES_PER_PAGE = 30
@@ -49,7 +50,8 @@ def story_page(story_id: str, state: State) -> HTMLResponse:
     updated = state.store.story(story_id).updated
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {_day(updated)}")
-    return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=brief.get("note", "")),
+    note = " ".join(filter(None, [UPDATING_NOTE if brief["updating"] else "", brief.get("note", "")]))
+    return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=note),
                              inline_assets=False, header=_topbar()))
 
 
