@@ -75,6 +75,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.briefs.start()
         yield
         state.briefs.close()
         store.close()

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._errors import NotFoundError, StoreError
 from ..options import DEFAULT_OPTIONS, Options
-from ..store import Store, StoredBrief
+from ..store import BriefReader, Store, StoredBrief
 from ..story_brief import story_brief_json, story_reports
 from ._pool import BriefWorkers
 
@@ -26,34 +26,42 @@ class StoryBriefs:
     def __init__(self, store: Store, workers: BriefWorkers | None, pipeline_lock: threading.Lock, *,
                  options: Options = DEFAULT_OPTIONS) -> None:
         self._store = store
+        self._reader = BriefReader(store.path)
         self._workers = workers
         self._pipeline_lock = pipeline_lock
         self._options = options
 
     def brief(self, story_id: str, *, wait: bool = False) -> dict[str, Any]:
-        """The Brief JSON of a story with `version` (the story version it shows), `latest_version`, `updating` and
-        `made`; with `wait`, never an older version. NotFoundError, saying where stories are listed, for an unknown id."""
+        """The Brief JSON of a story with `version` (the story version it shows), `latest_version`, `updating`,
+        `made` and `updated` (the day of the story's newest report); with `wait`, never an older version.
+        NotFoundError, saying where stories are listed, for an unknown id. Read without waiting for the store's writes."""
         try:
-            version = self._store.story_version(story_id)
+            version, updated = self._reader.story_version(story_id)
         except NotFoundError as error:
             raise error.with_hint(STORY_LIST_HINT) from None
-        stored = self._store.stored_brief(story_id)
+        stored = self._reader.stored_brief(story_id)
         if stored is None or stored.version < version:
             if stored is not None and self._workers is not None and not wait:
                 self._workers.story_changed(story_id)
             else:
                 stored = self._made_now(story_id, version)
-        return _shown(stored, latest_version=max(version, stored.version))
+        return {**_shown(stored, latest_version=max(version, stored.version)), "updated": updated.isoformat()}
 
     def story_changed(self, story_id: str) -> None:
         """A story gained a report: have its brief made again in the background (nothing happens without workers)."""
         if self._workers is not None:
             self._workers.story_changed(story_id)
 
+    def start(self) -> None:
+        """Start the worker processes, so that the first changed story finds them ready."""
+        if self._workers is not None:
+            self._workers.start()
+
     def close(self) -> None:
         """Stop the worker processes (the briefs being made are finished and kept first)."""
         if self._workers is not None:
             self._workers.close()
+        self._reader.close()
 
     def _made_now(self, story_id: str, version: int) -> StoredBrief:
         if self._workers is not None:
@@ -63,7 +71,7 @@ class StoryBriefs:
                 reports = story_reports(self._store, story_id)
                 if self._store.stored_brief(story_id, version=reports.version) is None:
                     self._store.save_brief(story_id, reports.version, story_brief_json(reports, self._options))
-        stored = self._store.stored_brief(story_id)
+        stored = self._reader.stored_brief(story_id)
         if stored is None:  # saved just now; only a store changed under the service loses it
             raise StoreError(f"the brief of story {story_id!r} was made but could not be read back from the store")
         return stored

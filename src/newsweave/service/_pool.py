@@ -26,6 +26,9 @@ DEFAULT_BRIEF_WORKERS = max(1, min(4, os.cpu_count() or 1))
 """Worker processes making briefs: one per core, at most 4 (each holds its own spaCy model, about 200 MB)."""
 MAX_QUEUED_STORIES = 1000
 """Stories waiting for a brief at most; past it the change waiting longest is dropped (its page asks again)."""
+WORKER_NICENESS = 10
+"""How much lower than the server's the workers' CPU priority is: the server answers pages and posts first, and
+briefs are made with the CPU time left (a page that waits for its first brief still gets it ahead of the queue)."""
 BRIEF_WAIT_SECONDS = 600.0
 """How long a page waits for the first brief of a story before answering that the service is overloaded."""
 _log = logging.getLogger("newsweave.service")
@@ -117,14 +120,27 @@ class BriefWorkers:
         self._executor: ProcessPoolExecutor | None = None
         self._drivers: list[threading.Thread] = []
 
+    def start(self) -> None:
+        """Start the worker processes and have each load its models now, not on the first story (started at most once)."""
+        with self._lock:
+            if self._drivers:
+                return
+            self._executor = _new_executor(self._workers)
+            for _ in range(self._workers):  # each submit starts a process while none is idle
+                self._executor.submit(_ready)
+            self._drivers = [threading.Thread(target=self._drive, name=f"brief-driver-{n}", daemon=True)
+                             for n in range(self._workers)]
+        for driver in self._drivers:
+            driver.start()
+
     def story_changed(self, story_id: str) -> None:
         """Make the story's brief again, in the background."""
-        self._start()
+        self.start()
         self._queue.put(story_id)
 
     def wait_for(self, story_id: str, version: int) -> dict[str, Any]:
         """The Brief JSON of a story at `version` or later, made now ahead of the queue when none is stored."""
-        self._start()
+        self.start()
         promise: Future[dict[str, Any]] = Future()
         with self._lock:
             self._waiters.setdefault(story_id, []).append((version, promise))
@@ -152,16 +168,6 @@ class BriefWorkers:
         for promises in waiters.values():
             for _, promise in promises:
                 promise.set_exception(StoreError("the service is stopping; ask again once it is back"))
-
-    def _start(self) -> None:
-        with self._lock:
-            if self._drivers:
-                return
-            self._executor = _new_executor(self._workers)
-            self._drivers = [threading.Thread(target=self._drive, name=f"brief-driver-{n}", daemon=True)
-                             for n in range(self._workers)]
-        for driver in self._drivers:
-            driver.start()
 
     def _drive(self) -> None:
         while (story_id := self._queue.take()) is not None:
@@ -226,9 +232,15 @@ def _new_executor(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_load_models)
 
 
+def _ready() -> None:
+    """A task that only makes the pool start a worker (whose initializer loads the models)."""
+
+
 def _load_models() -> None:
-    """Load spaCy once in each worker process, before its first brief."""
+    """Lower the worker's priority, and load spaCy once in it, before its first brief."""
     from .. import nlp
+
+    os.nice(WORKER_NICENESS)
 
     nlp.sentence_splitter()
     nlp.part_of_speech_tagger()

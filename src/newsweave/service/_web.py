@@ -47,7 +47,7 @@ def home(state: State, page_number: int = 1) -> HTMLResponse:
 def story_page(story_id: str, state: State) -> HTMLResponse:
     """The brief of one stored story."""
     brief = state.briefs.brief(story_id)
-    updated = state.store.story(story_id).updated
+    updated = date.fromisoformat(brief["updated"])
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {_day(updated)}")
     note = " ".join(filter(None, [UPDATING_NOTE if brief["updating"] else "", brief.get("note", "")]))
