@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from .._errors import NotFoundError, StoreError
@@ -12,6 +14,8 @@ from ..story_brief import story_brief_json, story_reports
 from ._pool import BriefWorkers
 
 STORY_LIST_HINT = "GET /api/stories lists the stories"
+CACHED_PAGES = 256
+"""Story pages kept rendered (the newest asked for); a page is rendered again when its story or brief changes."""
 UPDATING_NOTE = ("Updating: this brief was made before the story's newest reports arrived; "
                  "the brief of the story as it is now is being made. Reload the page in a moment.")
 """Shown above a stored brief older than its story, while the newer one is made."""
@@ -30,6 +34,8 @@ class StoryBriefs:
         self._workers = workers
         self._pipeline_lock = pipeline_lock
         self._options = options
+        self._pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._pages_guard = threading.Lock()
 
     def brief(self, story_id: str, *, wait: bool = False) -> dict[str, Any]:
         """The Brief JSON of a story with `version` (the story version it shows), `latest_version`, `updating`,
@@ -46,6 +52,20 @@ class StoryBriefs:
             else:
                 stored = self._made_now(story_id, version)
         return {**_shown(stored, latest_version=max(version, stored.version)), "updated": updated.isoformat()}
+
+    def page(self, brief: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> str:
+        """The page of a brief (as `brief` gives it), rendered by `render` once per story version, brief and day."""
+        key = (brief["id"], brief["version"], brief["latest_version"], brief["updated"])
+        with self._pages_guard:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+        html = render(brief)
+        with self._pages_guard:
+            self._pages[key] = html
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        return html
 
     def story_changed(self, story_id: str) -> None:
         """A story gained a report: have its brief made again in the background (nothing happens without workers)."""

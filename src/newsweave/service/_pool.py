@@ -119,11 +119,12 @@ class BriefWorkers:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._drivers: list[threading.Thread] = []
+        self._closed = False
 
     def start(self) -> None:
         """Start the worker processes and have each load its models now, not on the first story (started at most once)."""
         with self._lock:
-            if self._drivers:
+            if self._drivers or self._closed:
                 return
             self._executor = _new_executor(self._workers)
             for _ in range(self._workers):  # each submit starts a process while none is idle
@@ -143,6 +144,8 @@ class BriefWorkers:
         self.start()
         promise: Future[dict[str, Any]] = Future()
         with self._lock:
+            if self._closed:
+                raise StoreError("the service is stopping; ask again once it is back")
             self._waiters.setdefault(story_id, []).append((version, promise))
         stored = self._store.stored_brief(story_id)
         if stored is not None and stored.version >= version:
@@ -157,6 +160,8 @@ class BriefWorkers:
 
     def close(self) -> None:
         """Stop taking stories, let the briefs being made finish, and stop the worker processes."""
+        with self._lock:
+            self._closed = True
         self._queue.close()
         for driver in self._drivers:
             driver.join()

@@ -46,13 +46,15 @@ def home(state: State, page_number: int = 1) -> HTMLResponse:
 
 def story_page(story_id: str, state: State) -> HTMLResponse:
     """The brief of one stored story."""
-    brief = state.briefs.brief(story_id)
-    updated = date.fromisoformat(brief["updated"])
+    return HTMLResponse(state.briefs.page(state.briefs.brief(story_id), _story_html))
+
+
+def _story_html(brief: dict[str, Any]) -> str:
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
-              f" · updated {_day(updated)}")
+              f" · updated {_day(date.fromisoformat(brief['updated']))}")
     note = " ".join(filter(None, [UPDATING_NOTE if brief["updating"] else "", brief.get("note", "")]))
-    return HTMLResponse(page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=note),
-                             inline_assets=False, header=_topbar()))
+    return page(brief["title"] or "Story", brief_markup(brief, kicker=kicker, note=note),
+                inline_assets=False, header=_topbar())
 
 
 async def pasted_brief(request: Request, state: State) -> HTMLResponse:
