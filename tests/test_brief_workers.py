@@ -139,9 +139,11 @@ def test_a_story_changed_since_its_brief_shows_the_stored_one_marked_updating(ch
         page = http.get(f"/stories/{mill_story}")
         current = http.get(f"/api/stories/{seed_story}", params={"wait": "true"}).json()
         _wait_for_stored(db, mill_story, 2)
+        page_again = http.get(f"/stories/{mill_story}")
     assert (stale["version"], stale["latest_version"], stale["updating"]) == (2, 3, True)
     assert len(stale["sources"]) == 2
     assert page.status_code == 200 and html.escape(UPDATING_NOTE) in page.text
+    assert page_again.status_code == 200 and html.escape(UPDATING_NOTE) not in page_again.text
     assert (current["version"], current["updating"], len(current["sources"])) == (3, False, 3)
     assert _stored_versions(db, seed_story) == [2, 3]
 
@@ -217,6 +219,21 @@ def test_stopping_the_service_stops_its_brief_workers(serve_process, seeds_dir: 
         assert time.monotonic() < deadline, f"worker processes left running: {[p for p in workers if _alive(p)]}"
         time.sleep(0.2)
     assert "Traceback" not in (process.stdout.read() if process.stdout else "")
+
+
+def test_brief_workers_end_when_the_service_is_killed(serve_process, seeds_dir: Path) -> None:
+    process, base = serve_process
+    with httpx.Client(base_url=base, timeout=WAIT_SECONDS) as http:
+        story = http.post("/api/articles", json=seed_articles(seeds_dir)).json()["articles"][0]["story"]
+        assert http.get(f"/api/stories/{story}").status_code == 200
+    workers = _descendants(process.pid)
+    assert workers, "the brief was made without worker processes"
+    process.kill()  # SIGKILL: the service cannot stop them itself
+    process.wait()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"worker processes left running: {[p for p in workers if _alive(p)]}"
+        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("value", ["-1", "many", "1000"])

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +31,8 @@ MAX_QUEUED_STORIES = 1000
 WORKER_NICENESS = 10
 """How much lower than the server's the workers' CPU priority is: the server answers pages and posts first, and
 briefs are made with the CPU time left (a page that waits for its first brief still gets it ahead of the queue)."""
+SERVER_CHECK_SECONDS = 2.0
+"""Where processes cannot wait for the server's end (no pidfd), how often a worker looks whether the server still runs."""
 BRIEF_WAIT_SECONDS = 600.0
 """How long a page waits for the first brief of a story before answering that the service is overloaded."""
 _log = logging.getLogger("newsweave.service")
@@ -159,16 +163,20 @@ class BriefWorkers:
                              "ask again in a minute") from None
 
     def close(self) -> None:
-        """Stop taking stories, let the briefs being made finish, and stop the worker processes."""
+        """Stop taking stories and stop the worker processes at once; a brief being made is dropped (the story's next
+        page view queues it again), nothing half made is kept."""
         with self._lock:
             self._closed = True
+            executor, self._executor = self._executor, None
         self._queue.close()
+        if executor is not None:
+            # ProcessPoolExecutor has no public way to stop a running task before Python 3.14 (terminate_workers)
+            for process in list(executor._processes.values()):  # noqa: SLF001
+                process.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
         for driver in self._drivers:
             driver.join()
         with self._lock:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True, cancel_futures=True)
-                self._executor = None
             waiters, self._waiters = self._waiters, {}
         for promises in waiters.values():
             for _, promise in promises:
@@ -211,6 +219,8 @@ class BriefWorkers:
             return executor.submit(story_brief_json, reports, self._options).result()
         except BrokenProcessPool:
             with self._lock:
+                if self._closed:
+                    raise StoreError("the service stopped before this brief was made") from None
                 if self._executor is executor:
                     executor.shutdown(wait=False, cancel_futures=True)
                     self._executor = _new_executor(self._workers)
@@ -234,18 +244,40 @@ class BriefWorkers:
 
 def _new_executor(workers: int) -> ProcessPoolExecutor:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_load_models)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                               initargs=(os.getpid(),))
+
+
+def _exit_with(server_pid: int) -> None:
+    """End this worker when the server process ends, however it ends (a server killed with SIGKILL cannot stop its
+    workers, and a worker waiting for its next task would otherwise wait for ever)."""
+    try:
+        with open(os.pidfd_open(server_pid), "rb", buffering=0) as server:
+            select.select([server], [], [])  # readable once the server has ended
+    except (AttributeError, OSError):  # no pidfd (not Linux): look every few seconds
+        while _running(server_pid):
+            time.sleep(SERVER_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _ready() -> None:
     """A task that only makes the pool start a worker (whose initializer loads the models)."""
 
 
-def _load_models() -> None:
-    """Lower the worker's priority, and load spaCy once in it, before its first brief."""
+def _start_worker(server_pid: int) -> None:
+    """Lower the worker's priority, have it end with the server, and load spaCy once in it, before its first brief."""
     from .. import nlp
 
     os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_with, args=(server_pid,), name="exit-with-server", daemon=True).start()
 
     nlp.sentence_splitter()
     nlp.part_of_speech_tagger()
