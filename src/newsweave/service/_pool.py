@@ -225,6 +225,10 @@ class BriefWorkers:
                     executor.shutdown(wait=False, cancel_futures=True)
                     self._executor = _new_executor(self._workers)
             raise
+        except RuntimeError:  # the pool was shut down between taking it and submitting to it
+            if self._closed:
+                raise StoreError("the service stopped before this brief was made") from None
+            raise
 
     def _settle(self, story_id: str, version: int | None, *, brief: dict[str, Any] | None = None,
                 error: BaseException | None = None) -> None:
