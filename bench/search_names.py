@@ -41,8 +41,8 @@ def main() -> int:
     args = parser.parse_args()
     from newsweave.ingest import article_from_document
     from newsweave.search import fts_query
-    from newsweave.service._briefs import story_brief
     from newsweave.store import Store
+    from newsweave.story_brief import save_story_brief
 
     clusters = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     counts = {"names": [0, 0, 0], "plain": [0, 0, 0]}  # pairs reached, pairs, false reaches
@@ -53,7 +53,7 @@ def main() -> int:
             articles = [article_from_document(d, fallback_id=f"{cluster['id']}-{n}") for n, d in enumerate(cluster["documents"])]
             stories = {r.story_id for r in store.add_articles(articles) if r.story_id}
             for story_id in stories:
-                store.save_brief(story_id, store.story_version(story_id), story_brief(store, story_id))
+                save_story_brief(store, story_id)
         for cluster in clusters:
             expect = cluster["expect"]
             for group in expect.get("entity_variants") or []:

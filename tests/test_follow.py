@@ -97,11 +97,11 @@ def followed(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Itera
     articles = seed_articles(seeds_dir)
     with TestClient(create_app(tmp_path_factory.mktemp("follow") / "store.db")) as client:
         story = client.post("/api/articles", json=articles[:2]).json()["articles"][0]["story"]
-        two = client.get(f"/api/stories/{story}").json()
+        two = client.get(f"/api/stories/{story}", params={"wait": "true"}).json()
         since = later_than_stored()
         assert client.post("/api/articles", json=articles[2]).status_code == 201
         yield {"client": client, "story": story, "since": since, "two": two,
-               "three": client.get(f"/api/stories/{story}").json()}
+               "three": client.get(f"/api/stories/{story}", params={"wait": "true"}).json()}
 
 
 def test_changes_since_a_time_name_the_new_outlet_and_what_it_adds(followed: dict) -> None:

@@ -15,8 +15,8 @@ from servers import seed_articles
 
 from newsweave.ingest import article_from_document
 from newsweave.service import create_app
-from newsweave.service._briefs import story_brief
 from newsweave.store import Store
+from newsweave.story_brief import save_story_brief
 
 SPELLS_IT_ANOTHER_WAY = [
     {"text": "Belarusian opposition leader Sviatlana Tsikhanouskaya addressed the Council of Europe in Strasbourg on "
@@ -61,7 +61,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Pat
         store.add_articles(_articles([HOSTILE_REPORT]))
         surname_only = store.add_articles(_articles([SURNAME_ONLY]))[0].story_id
         assert len({seeds, other, surname_only}) == 3
-        store.save_brief(seeds, store.story_version(seeds), story_brief(store, seeds))
+        save_story_brief(store, seeds)
     return path
 
 
@@ -171,7 +171,7 @@ def test_new_reports_and_briefs_are_searchable_at_once(tmp_path: Path, seeds_dir
         assert store.search("Strasbourg")[0].total == 0
         story = store.add_articles(_articles(SPELLS_IT_ANOTHER_WAY))[0].story_id
         assert store.search("Strasbourg")[0].total == 1
-        store.save_brief(story, store.story_version(story), story_brief(store, story))
+        save_story_brief(store, story)
         found, _ = store.search("Tsikhanouskaya")
         assert [hit.story_id for hit in found.hits] == [story]
 

@@ -49,7 +49,8 @@ def seed_story(client: TestClient, seeds_dir: Path) -> dict:
     two = client.get(f"/api/stories/{story}").json()
     third = client.post("/api/articles", json=articles[2])
     assert third.status_code == 201, third.text
-    return {"id": story, "third": third.json(), "two": two, "three": client.get(f"/api/stories/{story}").json()}
+    three = client.get(f"/api/stories/{story}", params={"wait": "true"}).json()  # not the stored brief of two reports
+    return {"id": story, "third": third.json(), "two": two, "three": three}
 
 
 def test_posted_reports_are_grouped_into_one_story_at_once(seed_story: dict) -> None:

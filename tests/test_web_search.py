@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Iterator[dict]:
     """A real service holding the seed story (its brief made by opening it), a later story that spells the exiled
-    leader's name only "Tsikhanouskaya", and a story whose report holds markup."""
-    with running_service(tmp_path_factory.mktemp("web-search") / "store.db") as base:
+    leader's name only "Tsikhanouskaya", and a story whose report holds markup. Briefs are made only when a page
+    asks (no background workers), so which stories' names are known is fixed."""
+    with running_service(tmp_path_factory.mktemp("web-search") / "store.db", "--brief-workers", "0") as base:
         with httpx.Client(base_url=base, timeout=120) as http:
             seeds = http.post("/api/articles", json=seed_articles(seeds_dir)).json()["articles"][0]["story"]
             later = http.post("/api/articles", json=SPELLS_IT_ANOTHER_WAY).json()["articles"][0]["story"]

@@ -13,6 +13,7 @@ from .options import DEFAULT_OPTIONS, Options
 from .pipeline import articles_from_documents, make_brief
 from .render import render_json
 from .sources import JsonLine
+from .story_brief import single_source_note
 
 DEFAULT_JOBS = max(1, min(os.cpu_count() or 1, 8))
 _CHUNK = 2
@@ -69,8 +70,7 @@ def _brief_of_line(work: tuple[JsonLine, Options, bool]) -> LineResult:
         brief = make_brief(articles, options=options, full_analysis=full_analysis, min_sources=1, story_id=story_id)
     except NewsweaveError as error:
         return LineResult(number, error=str(error))
-    note = "one source only; its brief has no cross-source checks" if len(brief.sources) == 1 else None
-    return LineResult(number, brief_json=render_json(brief, indent=None), note=note)
+    return LineResult(number, brief_json=render_json(brief, indent=None), note=single_source_note(brief))
 
 
 def _parse_story(line: str) -> dict:

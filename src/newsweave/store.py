@@ -448,15 +448,8 @@ class Store:
 
     def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
         """The stored brief of a story at `version` (the newest stored one when None); None when none is stored."""
-        where, parameters = ("AND version = ?", (story_id, version)) if version is not None else ("", (story_id,))
         with self._lock:
-            row = self._db.execute(
-                f"SELECT version, made, brief FROM briefs WHERE story_id = ? {where} ORDER BY version DESC LIMIT 1",
-                parameters,
-            ).fetchone()
-        if row is None:
-            return None
-        return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+            return _stored_brief(self._db, story_id, version)
 
     def stored_briefs(self, story_id: str, *, limit: int) -> list[StoredBrief]:
         """The newest `limit` stored briefs of a story, newest version first."""
@@ -738,6 +731,59 @@ def _feed_state(row: Sequence) -> FeedState:
     for key in ("last_fetch", "last_error_at"):
         values[key] = datetime.fromisoformat(values[key]) if values[key] else None
     return FeedState(**values)
+
+
+class BriefReader:
+    """Reads of story versions and stored briefs on read-only connections of its own (one per thread), which never
+    wait for a `Store` writing the same file (SQLite's WAL: a reader sees the last committed state)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+
+    def story_version(self, story_id: str) -> tuple[int, date]:
+        """A story's version (as `Store.story_version`) and the day of its newest report; NotFoundError for an unknown id."""
+        row = self._db().execute("SELECT version, updated FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r}", where=str(self.path))
+        return int(row[0]), date.fromisoformat(row[1])
+
+    def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
+        """As `Store.stored_brief`."""
+        return _stored_brief(self._db(), story_id, version)
+
+    def close(self) -> None:
+        """Close the connections of every thread."""
+        with self._guard:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+            self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                             timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
+            with self._guard:
+                self._connections.append(connection)
+            self._local.connection = connection
+        return connection
+
+
+def _stored_brief(db: sqlite3.Connection, story_id: str, version: int | None) -> StoredBrief | None:
+    """The stored brief of a story at `version` (the newest stored one when None), read on `db`."""
+    where, parameters = ("AND version = ?", (story_id, version)) if version is not None else ("", (story_id,))
+    row = db.execute(f"SELECT version, made, brief FROM briefs WHERE story_id = ? {where} ORDER BY version DESC LIMIT 1",
+                     parameters).fetchone()
+    if row is None:
+        return None
+    return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
 
 
 def _join_title(title: str | None, text: str) -> str:

@@ -62,16 +62,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_story(args: argparse.Namespace) -> int:
-    """Write the brief of a stored story, from its origin reports (copies of a report are counted once)."""
+    """Write the brief of a stored story, from its origin reports (copies of a report are counted once); a story
+    of one report is written too, with the note the service shows (on stderr)."""
+    from ..story_brief import single_source_note, story_brief, story_reports
     from ._corpus import open_store
 
     with open_store(args.db, must_exist=True) as store:
-        articles = store.story_origins(args.story)
-        title = store.story(args.story).title
-    brief = make_brief(
-        articles, options=_options(args), full_analysis=not args.summary_only, story_id=args.story, title=title
-    )
+        reports = story_reports(store, args.story)
+    brief = story_brief(reports, options=_options(args), full_analysis=not args.summary_only)
     write_output(render(brief, args.format), args.out)
+    note = single_source_note(brief)
+    if note:
+        print(f"newsweave: story {args.story}: {note}", file=sys.stderr)
     return 0
 
 

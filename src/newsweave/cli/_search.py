@@ -80,7 +80,7 @@ def _result(number: int, hit: SearchHit, story: StorySummary) -> str:
 
 def run_briefs(args: argparse.Namespace) -> int:
     """Run `newsweave briefs`."""
-    from ..service._briefs import story_brief
+    from ..story_brief import save_story_brief
 
     made = 0
     with open_store(args.db, must_exist=True) as store:
@@ -90,7 +90,7 @@ def run_briefs(args: argparse.Namespace) -> int:
             stale += [s for s in page if (stored := store.stored_brief(s.id)) is None or stored.version < s.version]
             offset += len(page)
         for story in progress(stale, quiet=args.quiet, unit="story", desc="briefs"):
-            store.save_brief(story.id, story.version, story_brief(store, story.id))
+            save_story_brief(store, story.id)
             made += 1
         total = store.counts()["stories"]
     print(f"newsweave: {made} briefs made and stored; the store {store.path} has a current brief of each of its "

@@ -21,6 +21,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_MB = 10
 DEFAULT_WATCH_EVERY = "15m"
+MAX_BRIEF_WORKERS = 32
+"""More brief workers than this is a typo: each holds its own spaCy model (about 200 MB)."""
 
 
 def add_parser(commands: Any) -> None:
@@ -39,6 +41,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--watch", metavar="FEEDS.txt",
                         help="poll the feeds of this file into the store while serving (as `newsweave watch` does)")
     parser.add_argument("--every", metavar="DURATION", help=f"with --watch: time between rounds, like 90s, 15m, 1h (default: {DEFAULT_WATCH_EVERY})")
+    parser.add_argument("--brief-workers", type=_workers, default=None, metavar="N",
+                        help="processes making the briefs of changed stories in the background (default: one per core, "
+                             "at most 4); 0 makes each brief when its page is asked for, in the server process")
     parser.set_defaults(run=run)
 
 
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..ingest import public_address
-    from ..service import create_app
+    from ..service import DEFAULT_BRIEF_WORKERS, create_app
     from ..store import default_db_path
 
     if args.max_body_mb <= 0:
@@ -65,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         max_body_bytes=int(args.max_body_mb * 1_000_000),
         fetch_address_allowed=fetch_address_allowed,
         watch=_background_watch(args, db_path, fetch_address_allowed),
+        brief_workers=DEFAULT_BRIEF_WORKERS if args.brief_workers is None else args.brief_workers,
     )
     print(f"newsweave: serving {db_path} on http://{args.host}:{args.port}/"
           + (" (writes need the token)" if token else ""), file=sys.stderr)
@@ -104,6 +110,16 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _workers(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 0 <= number <= MAX_BRIEF_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_BRIEF_WORKERS}")
+    return number
 
 
 def _port(value: str) -> int:

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from ._app import DEFAULT_MAX_BODY_BYTES, create_app
+from ._pool import DEFAULT_BRIEF_WORKERS
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
+__all__ = ["DEFAULT_BRIEF_WORKERS", "DEFAULT_MAX_BODY_BYTES", "create_app"]

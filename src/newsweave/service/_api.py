@@ -81,6 +81,8 @@ async def post_articles(request: Request, state: State) -> JSONResponse:
         except (ValidationError, InputError, ValueError) as error:
             errors.append(ArticleError(index=index, error=_error_text(error)))
     results = await run_in_threadpool(state.store.add_articles, [a for _, a in articles]) if articles else []
+    for story_id in dict.fromkeys(r.story_id for r in results if r.added and r.story_id):
+        state.briefs.story_changed(story_id)
     stored = [
         StoredArticle(index=index, id=r.article_id if r.added else (r.duplicate_of or r.article_id), story=r.story_id,
                       stored=r.added, duplicate_of=r.duplicate_of, dropped_reason=r.dropped_reason)
@@ -106,9 +108,12 @@ def get_stories(state: State,
                        next_offset=offset + limit if len(rows) > limit else None)
 
 
-def get_story(story_id: str, state: State) -> JSONResponse:
-    """The Brief JSON of one stored story, recomputed only when it has gained reports."""
-    return JSONResponse(state.briefs.brief(story_id))
+def get_story(story_id: str, state: State,
+              wait: bool = Query(False, description="wait for the brief of the story's newest version "
+                                                    "instead of the stored one marked `updating`")) -> JSONResponse:
+    """The stored Brief JSON of one story: `version` says which version of the story it shows, and `updating`
+    that the story has changed since and a newer brief is being made."""
+    return JSONResponse(state.briefs.brief(story_id, wait=wait))
 
 
 def get_story_explanation(story_id: str, state: State) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from ..ingest import AddressCheck
 from ..store import Store
 from ..watch import BackgroundWatch
 from . import _api, _atom, _feeds, _follow, _search, _web
-from ._briefs import BriefCache
+from ._briefs import StoryBriefs
+from ._pool import DEFAULT_BRIEF_WORKERS, BriefWorkers
 from ._schemas import describe_validation
 from ._state import ServiceState, install_state, service_state
 
@@ -59,25 +60,31 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     fetch_address_allowed: AddressCheck | None = None,
     watch: BackgroundWatch | None = None,
+    brief_workers: int = DEFAULT_BRIEF_WORKERS,
 ) -> FastAPI:
     """The newsweave service over the store at `db_path`; with `token`, every write needs `Authorization: Bearer <token>`.
 
     `fetch_address_allowed` says which addresses the paste form may fetch pasted URLs from, at every
     redirect (`newsweave.ingest.public_address` for a service reachable from a network; None: any).
     `watch` polls feeds into the store while the service runs (started and stopped with it).
+    `brief_workers` processes make the briefs of changed stories in the background; with 0 each brief is made
+    when a page asks for it, in the server process.
     """
     store = Store(db_path)
     pipeline_lock = threading.Lock()
-    state = ServiceState(store=store, briefs=BriefCache(store, pipeline_lock), pipeline_lock=pipeline_lock,
+    workers = BriefWorkers(store, brief_workers) if brief_workers > 0 else None
+    state = ServiceState(store=store, briefs=StoryBriefs(store, workers, pipeline_lock), pipeline_lock=pipeline_lock,
                          max_body_bytes=max_body_bytes, fetch_address_allowed=fetch_address_allowed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.briefs.start()
         if watch is not None:
             watch.start()
         yield
         if watch is not None:
             watch.stop()
+        state.briefs.close()
         store.close()
 
     app = FastAPI(

@@ -71,7 +71,7 @@ def story_feed(story_id: str, request: Request, state: State) -> Response:
         raise error.with_hint(STORY_LIST_HINT) from None
     kept = state.store.stored_briefs(story_id, limit=FEED_ENTRIES + 1)
     if not kept or kept[0].version != story.version:
-        state.briefs.brief(story_id)  # makes and keeps the current brief, as the story page would
+        state.briefs.brief(story_id, wait=True)  # the current brief, made now if the workers have not yet
         kept = state.store.stored_briefs(story_id, limit=FEED_ENTRIES + 1)
     base, page = _base(request), _story_link(_base(request), story_id)
     entries = [_update_entry(page, stored, kept[n + 1] if n + 1 < len(kept) else None)

@@ -79,7 +79,7 @@ def get_story_changes(story_id: str, state: State,
 
 def story_changes(state: ServiceState, story_id: str, since: datetime) -> dict[str, Any]:
     """The changes of a story since `since`, as the API gives them (the story page shows the same)."""
-    brief = state.briefs.brief(story_id)  # an unknown id is a 404 saying where the stories are listed
+    brief = state.briefs.brief(story_id, wait=True)  # the current brief; an unknown id is a 404 saying where stories are listed
     version = state.store.story_version(story_id)
     older = state.store.brief_before(story_id, since)
     changes = brief_changes(older.brief if older else None, brief).to_dict()

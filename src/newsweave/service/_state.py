@@ -10,15 +10,15 @@ from fastapi import Depends, FastAPI, Request
 
 from ..ingest import AddressCheck
 from ..store import Store
-from ._briefs import BriefCache
+from ._briefs import StoryBriefs
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceState:
-    """The store, the brief cache, the lock that runs the pipeline, and the service's settings."""
+    """The store, the stories' briefs, the lock that runs the pipeline in the server process, and the settings."""
 
     store: Store
-    briefs: BriefCache
+    briefs: StoryBriefs
     pipeline_lock: threading.Lock
     max_body_bytes: int
     fetch_address_allowed: AddressCheck | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,6 +20,7 @@ from ..store import Store
 from ..templating import day, render_template
 from ..webpage import ASSET_NAMES, asset_text, brief_view, changes_view
 from ._atom import STORIES_FEED, story_feed_path
+from ._briefs import UPDATING_NOTE
 from ._follow import follow_spans, last_visit, moment, remember_visit, since_parameter, story_changes
 from ._state import ServiceState, State
 
@@ -51,17 +52,24 @@ def home(request: Request, state: State, page_number: int = 1) -> HTMLResponse:
 
 
 def story_page(story_id: str, state: State, since: datetime | None = None) -> HTMLResponse:
-    """The brief of one stored story; with `since`, what changed since then comes first."""
+    """The brief of one stored story (its page rendered once per version); with `since`, what changed since then first."""
     brief = state.briefs.brief(story_id)
-    updated = state.store.story(story_id).updated
+    if since is None:
+        return HTMLResponse(state.briefs.page(brief, _story_html))
+    changes = changes_view(story_changes(state, story_id, since), brief)
+    return HTMLResponse(_story_html(brief, changes=changes, since=since))
+
+
+def _story_html(brief: dict[str, Any], *, changes: dict[str, Any] | None = None, since: datetime | None = None) -> str:
+    story_id = brief["id"]
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
-              f" · updated {day(updated)}")
-    view = brief_view(brief, kicker=kicker, note=brief.get("note", ""), link_entities=True)
-    changes = changes_view(story_changes(state, story_id, since), brief) if since else None
-    return HTMLResponse(render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
-                                        story_id=story_id, changes=changes, since_label=moment(since) if since else "",
-                                        follow_spans=follow_spans(datetime.now(UTC)), story_feed=story_feed_path(story_id),
-                                        stories_feed=STORIES_FEED))
+              f" · updated {day(date.fromisoformat(brief['updated']))}")
+    note = " ".join(filter(None, [UPDATING_NOTE if brief["updating"] else "", brief.get("note", "")]))
+    view = brief_view(brief, kicker=kicker, note=note, link_entities=True)
+    return render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
+                           story_id=story_id, changes=changes, since_label=moment(since) if since else "",
+                           follow_spans=follow_spans(datetime.now(UTC)), story_feed=story_feed_path(story_id),
+                           stories_feed=STORIES_FEED)
 
 
 async def pasted_brief(request: Request, state: State) -> HTMLResponse:
