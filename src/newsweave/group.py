@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage, to_tree
+from scipy.spatial.distance import squareform
 
 from .options import DEFAULT_OPTIONS, Options
 
@@ -51,6 +53,18 @@ DATE_REACH = 30
 """A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
 MAX_DAYS_COMPARED = 12
 """Dates of a report compared with each other report's within a batch (its latest ones)."""
+OWN_NAMES_REPORTS = 3
+"""A story splits in two only when each part holds at least this many reports (see `OWN_NAME_SHARE`)."""
+OWN_NAME_SHARE = 0.6
+"""A name is a part's own when at least this share of its reports give it and no report of the other part does."""
+OWN_NAMES = 2
+"""Two parts of a story, each with at least this many names of its own, report two happenings (two fights of
+one boxer against two opponents, one coach fired by one manager and hired by another): the story splits."""
+LONE_THRESHOLD = 0.10
+"""A report grouped with no other joins the story it fits best (mean similarity to its reports, dates counted)
+when that reaches this..."""
+LONE_MARGIN = 0.04
+"""...and beats the next best story by this much: a report alike to two stories stays alone."""
 _APART = -2.0
 """Similarity given to two reports whose dates are years apart: no group can hold both."""
 
@@ -319,10 +333,12 @@ class StoryGrouper:
         self.weights.learn(counts)
         vectors = self.weights.weigh(counts)
         batch = (vectors @ vectors.T).toarray()
-        placements, dots = self._join_open(reports, facts, vectors)
+        placements, dots, open_means = self._join_open(reports, facts, vectors)
         alone = [i for i, placement in placements.items() if placement is None]
         linked = batch[np.ix_(alone, alone)] + self._date_evidence([reports[i] for i in alone], [facts[i] for i in alone])
-        for group in self._link(linked):
+        alone_facts = [facts[i] for i in alone]
+        groups = [part for group in self._link(linked) for part in self._split(group, linked, alone_facts)]
+        for group in sorted(self._attach_lone(groups, alone, linked, reports, facts, placements, dots, open_means)):
             placements.update(self._start([alone[k] for k in group], reports, facts, linked[np.ix_(group, group)]))
         decided = [placement for i in range(len(reports)) if (placement := placements[i]) is not None]
         assert len(decided) == len(reports), "every report of the batch is placed by now"
@@ -355,12 +371,13 @@ class StoryGrouper:
     # -- step 1: open stories ----------------------------------------------------------------
 
     def _join_open(self, reports: Sequence[GroupInput], facts: list[ReportFacts],
-                   vectors: sp.csr_matrix) -> tuple[dict[int, Placement | None], list[dict[str, float]]]:
-        """Each report's best open story, decided against the stories as they were before this batch."""
+                   vectors: sp.csr_matrix) -> tuple[dict[int, Placement | None], list[dict[str, float]], _OpenMeans]:
+        """Each report's best open story, decided against the stories as they were before this batch; and each
+        report's dot products with the open stories' sums (for `_attach_lone`)."""
         placements: dict[int, Placement | None] = dict.fromkeys(range(len(reports)))
         dots: list[dict[str, float]] = [{} for _ in reports]
         if not self._stories:
-            return placements, dots
+            return placements, dots, _OpenMeans([], np.zeros((len(reports), 0)))
         story_ids = list(dict.fromkeys(self._row_story))
         position = {story_id: k for k, story_id in enumerate(story_ids)}
         members = sp.csr_matrix((np.ones(len(self._row_story), np.float32),
@@ -380,7 +397,7 @@ class StoryGrouper:
             if best is not None:
                 placements[i] = self._explain(best[2], facts[i], best[0], best[1], "joined")
                 dots[i][best[2].id] = float(story_dots[i, position[best[2].id]])
-        return placements, dots
+        return placements, dots, _OpenMeans(story_ids, story_dots)
 
     def _threshold(self, story: _OpenStory, report: GroupInput, facts: ReportFacts) -> float:
         """What the report's similarity to the story must reach, given their dates (inf: years apart)."""
@@ -408,16 +425,63 @@ class StoryGrouper:
         """Groups of the reports that joined no open story, by average linkage; each group in input order."""
         if len(similarity) < 2:
             return [[k] for k in range(len(similarity))]
-        from sklearn.cluster import AgglomerativeClustering
-
-        distance = np.clip(1.0 - similarity, 0.0, None)
-        np.fill_diagonal(distance, 0.0)
-        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                         distance_threshold=1.0 - self.link_threshold).fit_predict(distance)
+        labels = fcluster(_average_linkage(similarity), 1.0 - self.link_threshold, criterion="distance")
         groups: dict[int, list[int]] = {}
         for k, label in enumerate(labels):
             groups.setdefault(label, []).append(k)
         return list(groups.values())
+
+    def _split(self, group: list[int], similarity: np.ndarray, facts: Sequence[ReportFacts]) -> list[list[int]]:
+        """The group, or its two halves (its last merge by average linkage) when each half has names of its own
+        (`OWN_NAMES`): two sets of reports that keep naming people and places the other never names report two
+        happenings however alike their words; each half is split the same way in turn."""
+        if len(group) < 2 * OWN_NAMES_REPORTS:
+            return [group]
+        tree = to_tree(_average_linkage(similarity[np.ix_(group, group)]))
+        halves = [[group[k] for k in sorted(side.pre_order())] for side in (tree.get_left(), tree.get_right())]
+        if min(map(len, halves)) < OWN_NAMES_REPORTS or not all(
+                len(_own_names(facts, mine, theirs)) >= OWN_NAMES for mine, theirs in (halves, halves[::-1])):
+            return [group]
+        return [part for half in halves for part in self._split(half, similarity, facts)]
+
+    def _attach_lone(self, groups: list[list[int]], alone: list[int], linked: np.ndarray, reports: Sequence[GroupInput],
+                     facts: list[ReportFacts], placements: dict[int, Placement | None], dots: list[dict[str, float]],
+                     open_means: _OpenMeans) -> list[list[int]]:
+        """Each report left in a group of its own joins the story it fits best, a new group of the batch or an
+        open story, by its mean similarity to their reports (dates counted as for joining), when that reaches
+        `LONE_THRESHOLD` and beats the next best by `LONE_MARGIN`. Returns the groups that become new stories
+        (positions in `alone`, as `groups` are)."""
+        targets = [group for group in groups if len(group) > 1]
+        attached: list[list[int]] = [[] for _ in targets]
+        left: list[list[int]] = []
+        for (k,) in (group for group in groups if len(group) == 1):
+            i = alone[k]
+            ranked = sorted([(float(linked[k, group].mean()), n) for n, group in enumerate(targets)]
+                            + self._open_candidates(i, reports[i], facts[i], open_means), key=lambda scored: -scored[0])
+            if not ranked or ranked[0][0] < LONE_THRESHOLD or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < LONE_MARGIN):
+                left.append([k])
+            elif isinstance(target := ranked[0][1], int):
+                attached[target].append(k)
+            else:
+                placements[i] = self._explain(self._stories[target], facts[i], ranked[0][0], LONE_THRESHOLD, "attached")
+                dots[i][target] = float(open_means.dots[i, open_means.story_ids.index(target)])
+        return [sorted(group + extra) for group, extra in zip(targets, attached, strict=True)] + left
+
+    def _open_candidates(self, i: int, report: GroupInput, facts: ReportFacts, open_means: _OpenMeans) -> list[tuple[float, str]]:
+        """The open stories of at least two reports a lone report may join, with its mean similarity to their
+        reports, dates counted (near days add, far publication dates take away, dates years apart rule out)."""
+        if not open_means.story_ids:
+            return []
+        sizes = np.array([len(self._stories[s].members) for s in open_means.story_ids])
+        means = open_means.dots[i] / sizes
+        bonus = self.join_threshold - min(self.join_threshold, self.near_join_threshold)
+        found = []
+        for k in np.flatnonzero((sizes > 1) & (means + bonus >= LONE_THRESHOLD - LONE_MARGIN)):
+            story = self._stories[open_means.story_ids[k]]
+            evidence = self.join_threshold - self._threshold(story, report, facts)
+            if np.isfinite(evidence):
+                found.append((float(means[k] + evidence), story.id))
+        return found
 
     def _date_evidence(self, reports: Sequence[GroupInput], facts: Sequence[ReportFacts]) -> np.ndarray:
         """What dates add to the similarity of each pair: as much as the near threshold saves when their days
@@ -514,6 +578,28 @@ class StoryGrouper:
         keep = np.fromiter((label not in stale for label in self._row_story), dtype=bool, count=len(self._row_story))
         self._rows = self._rows[keep]
         self._row_story = [label for label in self._row_story if label not in stale]
+
+
+@dataclass(slots=True)
+class _OpenMeans:
+    """Dot products of a batch's reports (rows) with the sums of the open stories' vectors (columns)."""
+
+    story_ids: list[str]
+    dots: np.ndarray
+
+
+def _average_linkage(similarity: np.ndarray) -> np.ndarray:
+    """The average-linkage tree (scipy) of items with these pairwise similarities."""
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    return linkage(squareform(distance, checks=False), method="average")
+
+
+def _own_names(facts: Sequence[ReportFacts], mine: Sequence[int], theirs: Sequence[int]) -> list[str]:
+    """Names at least `OWN_NAME_SHARE` of the reports `mine` give and no report of `theirs` does."""
+    given = Counter(key for i in mine for key in facts[i].names)
+    elsewhere = {key for i in theirs for key in facts[i].names}
+    return sorted(key for key, count in given.items() if count >= OWN_NAME_SHARE * len(mine) and key not in elsewhere)
 
 
 def _sets_apart(day_sets: Sequence[frozenset[date]]) -> np.ndarray:

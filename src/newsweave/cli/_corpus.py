@@ -220,8 +220,9 @@ def _why(report: JoinedReport) -> tuple[str, str, str, str, str]:
         return "", "grouped before placements were kept", "", "", ""
     if placement.how == "started":
         return "", "started the story", "", "", ""
-    how = (f"joined: score >= {placement.threshold:.2f}" if placement.how == "joined"
-           else f"grouped with its batch: average >= {placement.threshold:.2f}")
+    how = {"joined": f"joined: score >= {placement.threshold:.2f}",
+           "attached": f"alone in its batch, attached to the story it fits best: average >= {placement.threshold:.2f}",
+           }.get(placement.how, f"grouped with its batch: average >= {placement.threshold:.2f}")
     return (f"{placement.score:.3f}", how, ", ".join(placement.names), ", ".join(placement.places),
             ", ".join(placement.dates))
 
