@@ -191,3 +191,22 @@ def test_lone_report_joins_the_open_story_it_fits_best(ecb_reports):
     (placement,) = grouper.assign(_ecb([late], dated=False))
     assert placement.how == "attached" and placement.score >= placement.threshold
     assert placement.story_id == stories["1_10ecb"] and "Tara Reid" in placement.names
+
+
+def test_term_counts_are_those_of_scikit_learns_hashing_vectorizer(dev_clusters, ecb_reports):
+    import re
+
+    import numpy as np
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+    from newsweave.group import HASHED_FEATURES, NAME_WEIGHT, TermWeights, _stop_words
+
+    texts = [text for cluster in dev_clusters for text in cluster["documents"]] + [r["text"] for r in ecb_reports]
+    texts.append("McDonald's José Álvarez told ÉCOLE and O'Brien: Über-Cool 4x4s, Ab1 aB x.")
+    vectorizer = HashingVectorizer(n_features=HASHED_FEATURES, stop_words="english", alternate_sign=False, norm=None,
+                                   token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b", dtype=np.float32)
+    capitalised_runs = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+    expected = vectorizer.transform(texts) + (NAME_WEIGHT - 1) * vectorizer.transform(
+        [" ".join(capitalised_runs.findall(text)) for text in texts])
+    assert abs(expected - TermWeights().count(texts)).max() == 0
+    assert _stop_words() == ENGLISH_STOP_WORDS

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from ._errors import InputError, NewsweaveError
 from .options import DEFAULT_OPTIONS, Options
-from .pipeline import articles_from_documents, make_brief
-from .render import render_json
 
 DEFAULT_JOBS = max(1, min(os.cpu_count() or 1, 8))
 _CHUNK = 2
@@ -45,6 +43,9 @@ def brief_lines(
 
 
 def _brief_of_line(work: tuple[int, str, Options, bool]) -> LineResult:
+    from .pipeline import articles_from_documents, make_brief  # the summarizer's modules load when a brief is made
+    from .render import render_json
+
     number, line, options, full_analysis = work
     try:
         story = _parse_story(line)

@@ -110,7 +110,7 @@ def non_article_reason(text: str) -> str | None:
             kept.append(line)
         else:
             hits[kind] = hits.get(kind, 0) + len(_WORD.findall(line))
-    words = sum(len(_WORD.findall(line)) for line in kept)
+    words = len(_WORD.findall("\n".join(kept)))
     if hits and (sum(hits.values()) >= words or words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2):
         return max(sorted(hits), key=hits.__getitem__)
     if words < MIN_REPORT_WORDS and (hits or not _is_news_brief(kept)):

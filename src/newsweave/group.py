@@ -23,17 +23,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage, to_tree
 from scipy.spatial.distance import squareform
+from murmurhash.mrmr import hash as murmurhash_hash
 
 from .options import DEFAULT_OPTIONS, Options
 
@@ -68,8 +71,8 @@ LONE_MARGIN = 0.04
 _APART = -2.0
 """Similarity given to two reports whose dates are years apart: no group can hold both."""
 
-_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
@@ -150,14 +153,14 @@ def report_facts(text: str, published: date | None = None) -> ReportFacts:
     written: dict[str, str] = {}
     prose = "\n".join(line for line in text.split("\n") if not _is_title_case(line))
     for run in _NAME_RUN.findall(prose):
-        words = run.split()
-        keys = [_name_key(word) for word in words]
-        shown = " ".join(word for word, key in zip(words, keys, strict=True) if key and key not in lower)
-        for key in keys:
-            if key and key not in lower:
-                names[key] += 1
-                if len(shown) > len(written.get(key, "")):
-                    written[key] = shown
+        named = [(word, key) for word in run.split() if (key := _name_key(word)) and key not in lower]
+        if not named:
+            continue
+        shown = " ".join(word for word, _ in named)
+        for _, key in named:
+            names[key] += 1
+            if len(shown) > len(written.get(key, "")):
+                written[key] = shown
     places = frozenset(key for run in _PLACE_CUE.findall(prose) for key in map(_name_key, run.split())
                        if key is not None and key in names)
     days = named_days(text)
@@ -226,9 +229,25 @@ def _name_key(word: str) -> str | None:
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """scikit-learn's English stop words, read from the module file that holds them: importing scikit-learn
+    itself costs about a second of start-up that the grouping path does not otherwise need."""
+    try:
+        package = importlib.util.find_spec("sklearn")
+        path = Path(package.submodule_search_locations[0]) / "feature_extraction" / "_stop_words.py"  # type: ignore[union-attr,index]
+        spec = importlib.util.spec_from_file_location("newsweave._sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        return frozenset(module.ENGLISH_STOP_WORDS)
+    except (AttributeError, ImportError, OSError, TypeError):  # another layout of scikit-learn: the ordinary import
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return ENGLISH_STOP_WORDS
+        return ENGLISH_STOP_WORDS
+
+
+@functools.lru_cache(maxsize=2**18)
+def _column(term: str) -> int:
+    """The hashed column of a term: signed 32-bit MurmurHash3 (seed 0), as scikit-learn's HashingVectorizer."""
+    return abs(murmurhash_hash(term)) % HASHED_FEATURES
 
 
 @dataclass(slots=True)
@@ -251,23 +270,29 @@ class _OpenStory:
 class TermWeights:
     """Hashed term vectors weighted by document frequencies counted over every report seen."""
 
-    __slots__ = ("_vectorizer", "document_counts", "documents")
+    __slots__ = ("document_counts", "documents")
 
     def __init__(self, document_counts: np.ndarray | None = None, documents: int = 0) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        self._vectorizer = HashingVectorizer(
-            n_features=HASHED_FEATURES, stop_words="english", alternate_sign=False, norm=None,
-            token_pattern=_TOKEN_PATTERN, dtype=np.float32,
-        )
         self.document_counts = document_counts if document_counts is not None else np.zeros(HASHED_FEATURES, np.int32)
         self.documents = documents
 
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Term counts of texts, capitalised words counted `NAME_WEIGHT` times (nothing learned)."""
-        counts = self._vectorizer.transform(texts)
-        names = self._vectorizer.transform([" ".join(_CAPITALISED.findall(text)) for text in texts])
-        return (counts + (NAME_WEIGHT - 1) * names).tocsr()
+        """Term counts of texts (lower-cased words of two letters or more, English stop words left out), hashed into
+        `HASHED_FEATURES` columns as scikit-learn's HashingVectorizer does; capitalised words counted `NAME_WEIGHT`
+        times (nothing learned)."""
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            terms = _terms(_TOKEN.findall(text.lower()))
+            if NAME_WEIGHT != 1:
+                for term, count in _terms(word.lower() for word in _CAPITALISED.findall(text)).items():
+                    terms[term] += (NAME_WEIGHT - 1) * count
+            indices.extend(map(_column, terms))
+            data.extend(terms.values())
+            indptr.append(len(indices))
+        counts = sp.csr_matrix((np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
+                               shape=(len(texts), HASHED_FEATURES))
+        counts.sum_duplicates()
+        return counts
 
     def learn(self, counts: sp.csr_matrix) -> None:
         """Add these reports to the document frequencies."""
@@ -277,13 +302,22 @@ class TermWeights:
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Sublinear TF times smoothed IDF, rows scaled to unit length."""
-        from sklearn.preprocessing import normalize
-
         weighted = counts.copy()
         weighted.data = 1.0 + np.log(weighted.data)
         idf = np.log((1.0 + self.documents) / (1.0 + self.document_counts[weighted.indices])) + 1.0
         weighted.data *= idf.astype(np.float32)
-        return normalize(weighted, copy=False)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        weighted.data /= np.repeat(norms, np.diff(weighted.indptr)).astype(np.float32)
+        return weighted
+
+
+def _terms(words: Iterable[str]) -> Counter[str]:
+    """The words that grouping counts (lower-cased words of two letters or more), and how often: no stop words."""
+    terms = Counter(words)
+    for stop_word in _stop_words().intersection(terms):
+        del terms[stop_word]
+    return terms
 
 
 class StoryGrouper:
@@ -454,9 +488,14 @@ class StoryGrouper:
         targets = [group for group in groups if len(group) > 1]
         attached: list[list[int]] = [[] for _ in targets]
         left: list[list[int]] = []
-        for (k,) in (group for group in groups if len(group) == 1):
+        lone = [group[0] for group in groups if len(group) == 1]
+        members = np.zeros((len(alone), len(targets)))
+        for n, group in enumerate(targets):
+            members[group, n] = 1.0 / len(group)
+        means = linked[lone] @ members  # each lone report's mean similarity to each group's reports
+        for k, scores in zip(lone, means, strict=True):
             i = alone[k]
-            ranked = sorted([(float(linked[k, group].mean()), n) for n, group in enumerate(targets)]
+            ranked = sorted([(float(score), n) for n, score in enumerate(scores)]
                             + self._open_candidates(i, reports[i], facts[i], open_means), key=lambda scored: -scored[0])
             if not ranked or ranked[0][0] < LONE_THRESHOLD or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < LONE_MARGIN):
                 left.append([k])
@@ -605,15 +644,20 @@ def _own_names(facts: Sequence[ReportFacts], mine: Sequence[int], theirs: Sequen
 def _sets_apart(day_sets: Sequence[frozenset[date]]) -> np.ndarray:
     """For each pair of reports, the fewest days between a date of one and a date of the other (inf when
     either gives none); at most `MAX_DAYS_COMPARED` dates of a report are compared, the latest ones."""
-    width = min(MAX_DAYS_COMPARED, max((len(days) for days in day_sets), default=0))
-    table = np.full((len(day_sets), max(width, 1)), np.nan)
+    rows: list[int] = []
+    ordinals: list[int] = []
     for row, days in enumerate(day_sets):
-        latest = sorted(d.toordinal() for d in days)[-width:] if width else []
-        table[row, :len(latest)] = latest
+        latest = sorted(d.toordinal() for d in days)[-MAX_DAYS_COMPARED:]
+        rows.extend([row] * len(latest))
+        ordinals.extend(latest)
     apart = np.full((len(day_sets), len(day_sets)), np.inf)
-    for mine in range(width):
-        for theirs in range(width):
-            apart = np.fmin(apart, np.abs(table[:, mine, None] - table[None, :, theirs]))
+    if not rows:
+        return apart
+    dated, starts = np.unique(rows, return_index=True)  # each dated report's first date (rows are in order)
+    values = np.array(ordinals, dtype=np.float64)
+    between = np.abs(values[:, None] - values[None, :])
+    between = np.minimum.reduceat(np.minimum.reduceat(between, starts, axis=0), starts, axis=1)
+    apart[np.ix_(dated, dated)] = between
     return apart
 
 
