@@ -95,12 +95,14 @@ _CALENDAR_WORDS = frozenset(
 
 @dataclass(slots=True)
 class GroupInput:
-    """What grouping needs of a report: its id, its text (title included), its date if known, the day it arrived."""
+    """What grouping needs of a report: its id, its text (title included), its date if known, the day it arrived;
+    and its reading (`read_report`) when it was read beforehand (elsewhere, or in another process)."""
 
     id: str
     text: str
     published: date | None = None
     arrived: date | None = None
+    reading: ReportReading | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -143,6 +145,30 @@ class ReportFacts:
     """Name words the text puts after in / at / near ...: places."""
     days: frozenset[date]
     """The publication date and every full date the text names."""
+
+
+@dataclass(slots=True)
+class ReportReading:
+    """All grouping reads of one report, with no state of the stream: its facts and its word counts."""
+
+    facts: ReportFacts
+    terms: Counter[str]
+    """Its words as `TermWeights.count` counts them (capitalised words `NAME_WEIGHT` times)."""
+
+
+def read_report(text: str, published: date | None = None) -> ReportReading:
+    """What grouping reads of a report (a pure function of its text and date: it may run in another process)."""
+    return ReportReading(report_facts(text, published), term_counts(text))
+
+
+def term_counts(text: str) -> Counter[str]:
+    """The words of a text grouping counts (lower-cased words of two letters or more, English stop words left
+    out, as scikit-learn's CountVectorizer reads them), capitalised words counted `NAME_WEIGHT` times."""
+    terms = _terms(_TOKEN.findall(text.lower()))
+    if NAME_WEIGHT != 1:
+        for term, count in _terms(word.lower() for word in _CAPITALISED.findall(text)).items():
+            terms[term] += (NAME_WEIGHT - 1) * count
+    return terms
 
 
 def report_facts(text: str, published: date | None = None) -> ReportFacts:
@@ -277,20 +303,20 @@ class TermWeights:
         self.documents = documents
 
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Term counts of texts (lower-cased words of two letters or more, English stop words left out), hashed into
-        `HASHED_FEATURES` columns as scikit-learn's HashingVectorizer does; capitalised words counted `NAME_WEIGHT`
-        times (nothing learned)."""
+        """Term counts of texts (`term_counts`) hashed into `HASHED_FEATURES` columns as scikit-learn's
+        HashingVectorizer does (nothing learned)."""
+        return self.hashed([term_counts(text) for text in texts])
+
+    @staticmethod
+    def hashed(counted: Sequence[Counter[str]]) -> sp.csr_matrix:
+        """Word counts (`term_counts`) as rows of hashed columns."""
         indptr, indices, data = [0], [], []
-        for text in texts:
-            terms = _terms(_TOKEN.findall(text.lower()))
-            if NAME_WEIGHT != 1:
-                for term, count in _terms(word.lower() for word in _CAPITALISED.findall(text)).items():
-                    terms[term] += (NAME_WEIGHT - 1) * count
+        for terms in counted:
             indices.extend(map(_column, terms))
             data.extend(terms.values())
             indptr.append(len(indices))
         counts = sp.csr_matrix((np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
-                               shape=(len(texts), HASHED_FEATURES))
+                               shape=(len(counted), HASHED_FEATURES))
         counts.sum_duplicates()
         return counts
 
@@ -362,8 +388,9 @@ class StoryGrouper:
         """Place a batch of reports into open stories or new ones (step 1 and 2 of the module doc); say why."""
         if not reports:
             return []
-        facts = [report_facts(r.text, r.published) for r in reports]
-        counts = self.weights.count([r.text for r in reports])
+        readings = [r.reading or read_report(r.text, r.published) for r in reports]
+        facts = [reading.facts for reading in readings]
+        counts = self.weights.hashed([reading.terms for reading in readings])
         self.weights.learn(counts)
         vectors = self.weights.weigh(counts)
         batch = (vectors @ vectors.T).toarray()
