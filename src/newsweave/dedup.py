@@ -205,7 +205,7 @@ class NearDuplicateIndex:
     __slots__ = ("_lsh", "_signatures", "_template", "threshold")
 
     def __init__(self, *, threshold: float = DUPLICATE_THRESHOLD, num_perm: int = NUM_PERM) -> None:
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import MinHashLSH
 
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

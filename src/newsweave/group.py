@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from murmurhash.mrmr import hash as murmurhash_hash
 from scipy.cluster.hierarchy import fcluster, linkage, to_tree
 from scipy.spatial.distance import squareform
-from murmurhash.mrmr import hash as murmurhash_hash
 
 from .options import DEFAULT_OPTIONS, Options
 
@@ -310,7 +310,9 @@ class TermWeights:
     @staticmethod
     def hashed(counted: Sequence[Counter[str]]) -> sp.csr_matrix:
         """Word counts (`term_counts`) as rows of hashed columns."""
-        indptr, indices, data = [0], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[int] = []
         for terms in counted:
             indices.extend(map(_column, terms))
             data.extend(terms.values())
@@ -522,8 +524,9 @@ class StoryGrouper:
         means = linked[lone] @ members  # each lone report's mean similarity to each group's reports
         for k, scores in zip(lone, means, strict=True):
             i = alone[k]
-            ranked = sorted([(float(score), n) for n, score in enumerate(scores)]
-                            + self._open_candidates(i, reports[i], facts[i], open_means), key=lambda scored: -scored[0])
+            candidates: list[tuple[float, int | str]] = [(float(score), n) for n, score in enumerate(scores)]
+            candidates += self._open_candidates(i, reports[i], facts[i], open_means)
+            ranked = sorted(candidates, key=lambda scored: -scored[0])
             if not ranked or ranked[0][0] < LONE_THRESHOLD or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < LONE_MARGIN):
                 left.append([k])
             elif isinstance(target := ranked[0][1], int):
