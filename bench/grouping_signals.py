@@ -2,7 +2,8 @@
 
     python bench/grouping_signals.py [--ablations] [--cross-validate] [--sensitivity] [--per-topic]
 
---ablations: B3 F1 of the four streams of bench/grouping.py with one signal taken away at a time:
+--ablations: B3 F1 of the four streams of bench/grouping.py and of the 14 real stories of
+real-clusters-dev.jsonl (one stream of their 84 reports) with one signal taken away at a time:
 names counted once (NAME_WEIGHT 1), no date evidence (no near-day bonus, no far penalty, no years-apart
 rule), no split of a story whose halves have names of their own, lone reports not attached to the story
 they fit best, and reports decided one at a time instead of a batch at a time (batches of 1).
@@ -15,7 +16,7 @@ way round; beside the shipped values on the same halves. Every setting is the sa
 story shown as the events of its reports (7ecb:10 7ecbplus:11 is one story merging two events; 4ecb:11;
 4ecb:1 is one event split in two stories).
 
---sensitivity: B3 F1 of the four streams with one threshold moved at a time across a range around its
+--sensitivity: B3 F1 of the same five streams with one threshold moved at a time across a range around its
 shipped value (the others as shipped): a threshold whose F1 stays level around its value (a plateau) is
 less likely to have been fitted to these files than one at a peak.
 """
@@ -23,6 +24,8 @@ less likely to have been fitted to these files than one at a peak.
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import sys
 from collections import Counter
 from itertools import product
@@ -32,13 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from grouping import DEFAULT_DEV, DEFAULT_ECB, b_cubed, build_ecb_stream, build_stream  # noqa: E402
+from grouping import DATA, DEFAULT_DEV, DEFAULT_ECB, b_cubed, build_ecb_stream, build_stream  # noqa: E402
 
 import newsweave.group as group  # noqa: E402
+from newsweave.ingest import article_from_document  # noqa: E402
 from newsweave.models import Article  # noqa: E402
 from newsweave.options import JOIN_THRESHOLD, Options  # noqa: E402
 from newsweave.stream import STREAM_BATCH, StreamGrouper, batches  # noqa: E402
 
+DEFAULT_REAL = DATA / "real-clusters-dev.jsonl"
 JOIN_GRID = (0.18, 0.22, 0.26)
 LINK_GRID = (0.14, 0.16, 0.18, 0.20, 0.22)
 HALVES = (set(range(1, 12)), set(range(12, 23)))
@@ -64,13 +69,30 @@ def f1(articles: list[Article], truth: dict[str, str], *, batch: int = STREAM_BA
 
 
 def four_streams() -> dict[str, tuple[list[Article], dict[str, str]]]:
-    """The four streams of bench/grouping.py, with its shuffles."""
+    """The four streams of bench/grouping.py, with its shuffles, and the 14 real stories of
+    real-clusters-dev.jsonl (6 reports each, by different outlets) as a fifth."""
     return {
         "Multi-News undated": build_stream(DEFAULT_DEV, seed=0, dated=False),
         "Multi-News dated": build_stream(DEFAULT_DEV, seed=0, dated=True),
         "ECB+ as given": build_ecb_stream(DEFAULT_ECB, seed=7, dated=True),
         "ECB+ dates removed": build_ecb_stream(DEFAULT_ECB, seed=7, dated=False),
+        "real stories": build_real_stream(DEFAULT_REAL, seed=7),
     }
+
+
+def build_real_stream(path: Path, *, seed: int) -> tuple[list[Article], dict[str, str]]:
+    """The shuffled reports of the real stories (title, text and date as the file gives them) and each one's story."""
+    articles: list[Article] = []
+    truth: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        story = json.loads(line)
+        for number, document in enumerate(story["documents"]):
+            article = article_from_document(document, fallback_id=f"{story['id']}-{number}")
+            article.id = f"{story['id']}-{number}"
+            articles.append(article)
+            truth[article.id] = story["id"]
+    random.Random(seed).shuffle(articles)
+    return articles, truth
 
 
 def per_topic() -> None:

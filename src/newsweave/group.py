@@ -56,8 +56,9 @@ DATE_REACH = 30
 """A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
 MAX_DAYS_COMPARED = 12
 """Dates of a report compared with each other report's within a batch (its latest ones)."""
-OWN_NAMES_REPORTS = 3
-"""A story splits in two only when each part holds at least this many reports (see `OWN_NAME_SHARE`)."""
+OWN_NAMES_REPORTS = 4
+"""A story splits in two only when each part holds at least this many reports (see `OWN_NAME_SHARE`): with
+three, two of six outlets quoting the same official or naming the same street was taken for another event."""
 OWN_NAME_SHARE = 0.6
 """A name is a part's own when at least this share of its reports give it and no report of the other part does."""
 OWN_NAMES = 2
