@@ -151,3 +151,62 @@ def test_names_are_capitalised_words_the_text_never_writes_in_lower_case():
     assert {"waitrose", "wellington"} <= set(facts.names)
     assert "police" not in facts.names and "sunday" not in facts.names and "the" not in facts.names
     assert "wellington" in facts.places
+
+
+def _events_by_story(reports: list[dict], placements) -> list[dict[str, int]]:
+    by_story: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for report, placement in zip(reports, placements, strict=True):
+        by_story[placement.story_id][report["event"]] += 1
+    return [dict(events) for events in by_story.values()]
+
+
+def test_two_fights_of_one_boxer_against_two_opponents_are_two_stories(ecb_reports):
+    stories = _events_by_story(ecb_reports, StoryGrouper().assign(_ecb(ecb_reports, dated=False)))
+    assert not [events for events in stories if {"7ecb", "7ecbplus"} <= set(events)]
+    assert {"7ecb": 10} in stories  # Klitschko against Rahman, 2008: all ten reports together
+
+
+def test_two_quakes_on_one_island_split_when_each_set_names_its_own_places(ecb_reports):
+    stories = _events_by_story(ecb_reports, StoryGrouper().assign(_ecb(ecb_reports, dated=False)))
+    older_quake = [events for events in stories if "20ecb" in events]
+    assert max(events["20ecb"] for events in older_quake) >= 4
+    assert all(set(events) == {"20ecb"} for events in older_quake if events["20ecb"] >= 4)
+
+
+def test_one_event_of_many_reports_is_not_split_by_the_names_of_its_parts(ecb_reports):
+    stories = _events_by_story(ecb_reports, StoryGrouper().assign(_ecb(ecb_reports, dated=False)))
+    assert {"1ecbplus": 21} in stories and {"22ecbplus": 14} in stories
+
+
+def test_lone_report_joins_the_batch_story_it_fits_best(ecb_reports):
+    stories = _events_by_story(ecb_reports, StoryGrouper().assign(_ecb(ecb_reports, dated=False)))
+    assert {"1ecb": 18} in stories  # two of them are grouped with no other report by linkage alone
+
+
+def test_lone_report_joins_the_open_story_it_fits_best(ecb_reports):
+    late = next(r for r in ecb_reports if r["id"] == "1_12ecb")
+    grouper = StoryGrouper()
+    earlier = [r for r in ecb_reports if r is not late]
+    stories = dict(zip((r["id"] for r in earlier), (p.story_id for p in grouper.assign(_ecb(earlier, dated=False))), strict=True))
+    (placement,) = grouper.assign(_ecb([late], dated=False))
+    assert placement.how == "attached" and placement.score >= placement.threshold
+    assert placement.story_id == stories["1_10ecb"] and "Tara Reid" in placement.names
+
+
+def test_term_counts_are_those_of_scikit_learns_hashing_vectorizer(dev_clusters, ecb_reports):
+    import re
+
+    import numpy as np
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+    from newsweave.group import HASHED_FEATURES, NAME_WEIGHT, TermWeights, _stop_words
+
+    texts = [text for cluster in dev_clusters for text in cluster["documents"]] + [r["text"] for r in ecb_reports]
+    texts.append("McDonald's José Álvarez told ÉCOLE and O'Brien: Über-Cool 4x4s, Ab1 aB x.")
+    vectorizer = HashingVectorizer(n_features=HASHED_FEATURES, stop_words="english", alternate_sign=False, norm=None,
+                                   token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b", dtype=np.float32)
+    capitalised_runs = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+    expected = vectorizer.transform(texts) + (NAME_WEIGHT - 1) * vectorizer.transform(
+        [" ".join(capitalised_runs.findall(text)) for text in texts])
+    assert abs(expected - TermWeights().count(texts)).max() == 0
+    assert _stop_words() == ENGLISH_STOP_WORDS

@@ -40,3 +40,17 @@ def test_the_same_stream_in_batches_of_any_size_leaves_out_and_copies_the_same_p
     stream = StreamGrouper()
     in_parts = [d for batch in batches(articles, 7) for d in stream.decide(batch)]
     assert [(d.dropped_reason, d.duplicate_of) for d in whole] == [(d.dropped_reason, d.duplicate_of) for d in in_parts]
+
+
+def test_pages_read_by_two_processes_are_decided_as_by_one(dev_clusters, monkeypatch):
+    import newsweave.stream as stream
+
+    monkeypatch.setattr(stream, "PARALLEL_MIN_PAGES", 1)
+    articles = _articles(dev_clusters)
+    copies = [Article(id=a.id, text=a.text) for a in articles]
+    alone = [(d.article_id, d.story_id, d.duplicate_of, d.dropped_reason, d.placement)
+             for d in StreamGrouper().decide(articles)]
+    two = [(d.article_id, d.story_id, d.duplicate_of, d.dropped_reason, d.placement)
+           for d in StreamGrouper(jobs=2).decide(copies)]
+    assert two == alone
+    assert len({story for _, story, _, _, _ in alone if story}) > 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     FetchError,
@@ -15,10 +15,28 @@ from ._errors import (
 )
 from .models import Article, Brief, Sentence, Story
 from .options import Options
-from .pipeline import articles_from_documents, make_brief
 
-__version__ = version("newsweave")
+if TYPE_CHECKING:
+    from .pipeline import articles_from_documents, make_brief
+
+__version__: str
 """The installed distribution's version (pyproject.toml is the one place it is written)."""
+
+
+def __getattr__(name: str) -> Any:
+    """`__version__` and the pipeline's functions, imported when first asked for: commands that make no brief
+    (`cluster`, `ingest`) start without loading the summarizer's modules."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        globals()[name] = version("newsweave")
+        return globals()[name]
+    if name in ("articles_from_documents", "make_brief"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'newsweave' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

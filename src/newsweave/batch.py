@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from ._errors import InputError, NewsweaveError
 from .ingest import parse_json
 from .options import DEFAULT_OPTIONS, Options
-from .pipeline import articles_from_documents, make_brief
-from .render import render_json
 from .sources import JsonLine
-from .story_brief import single_source_note
 
 DEFAULT_JOBS = max(1, min(os.cpu_count() or 1, 8))
 _CHUNK = 2
@@ -59,6 +56,10 @@ def _numbered(lines: Iterable[str | JsonLine]) -> Iterator[JsonLine]:
 
 
 def _brief_of_line(work: tuple[JsonLine, Options, bool]) -> LineResult:
+    from .pipeline import articles_from_documents, make_brief  # the summarizer's modules load when a brief is made
+    from .render import render_json
+    from .story_brief import single_source_note
+
     line, options, full_analysis = work
     number = line.number
     if line.text is None:

@@ -12,6 +12,7 @@ Two questions are asked of every page of a stream before it is grouped:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import zlib
@@ -110,7 +111,7 @@ def non_article_reason(text: str) -> str | None:
             kept.append(line)
         else:
             hits[kind] = hits.get(kind, 0) + len(_WORD.findall(line))
-    words = sum(len(_WORD.findall(line)) for line in kept)
+    words = len(_WORD.findall("\n".join(kept)))
     if hits and (sum(hits.values()) >= words or words < MIN_REPORT_WORDS * 2 and sum(hits.values()) >= words / 2):
         return max(sorted(hits), key=hits.__getitem__)
     if words < MIN_REPORT_WORDS and (hits or not _is_news_brief(kept)):
@@ -181,27 +182,44 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
+def minhash_signature(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
+    """The MinHash signature of a text's word shingles (datasketch; the same in every process and run)."""
+    from datasketch import MinHash
+
+    template = _minhash_template(num_perm)
+    minhash = MinHash(num_perm=num_perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+    minhash.update_batch(shingle_hashes(text).tolist())
+    return minhash.hashvalues
+
+
+@functools.cache
+def _minhash_template(num_perm: int):  # noqa: ANN202 - datasketch MinHash
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, hashfunc=_crc32)
+
+
 class NearDuplicateIndex:
     """A MinHash LSH index of the reports seen so far: finds the origin a new report is a copy of."""
 
     __slots__ = ("_lsh", "_signatures", "_template", "threshold")
 
     def __init__(self, *, threshold: float = DUPLICATE_THRESHOLD, num_perm: int = NUM_PERM) -> None:
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import MinHashLSH
 
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._template = MinHash(num_perm=num_perm, hashfunc=_crc32)
+        self._template = _minhash_template(num_perm)
         self._signatures: dict[str, np.ndarray] = {}
 
     def signature(self, text: str) -> np.ndarray:
         """The MinHash signature of a text's word shingles (stable across processes)."""
-        from datasketch import MinHash
+        return minhash_signature(text, self.num_perm)
 
-        minhash = MinHash(num_perm=len(self._template.hashvalues), hashfunc=int,
-                          permutations=self._template.permutations, scheme=self._template.scheme)
-        minhash.update_batch(shingle_hashes(text).tolist())
-        return minhash.hashvalues
+    @property
+    def num_perm(self) -> int:
+        """Permutations of the signatures this index holds."""
+        return len(self._template.hashvalues)
 
     def origin_of(self, signature: np.ndarray) -> str | None:
         """The key of the indexed report this signature copies most closely, or None."""

@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from murmurhash.mrmr import hash as murmurhash_hash
+from scipy.cluster.hierarchy import fcluster, linkage, to_tree
+from scipy.spatial.distance import squareform
 
 from .options import DEFAULT_OPTIONS, Options
 
@@ -51,11 +56,24 @@ DATE_REACH = 30
 """A full date ends with its year (or its d/m/y numbers) and starts at most this many characters before."""
 MAX_DAYS_COMPARED = 12
 """Dates of a report compared with each other report's within a batch (its latest ones)."""
+OWN_NAMES_REPORTS = 4
+"""A story splits in two only when each part holds at least this many reports (see `OWN_NAME_SHARE`): with
+three, two of six outlets quoting the same official or naming the same street was taken for another event."""
+OWN_NAME_SHARE = 0.6
+"""A name is a part's own when at least this share of its reports give it and no report of the other part does."""
+OWN_NAMES = 2
+"""Two parts of a story, each with at least this many names of its own, report two happenings (two fights of
+one boxer against two opponents, one coach fired by one manager and hired by another): the story splits."""
+LONE_THRESHOLD = 0.10
+"""A report grouped with no other joins the story it fits best (mean similarity to its reports, dates counted)
+when that reaches this..."""
+LONE_MARGIN = 0.04
+"""...and beats the next best story by this much: a report alike to two stories stays alone."""
 _APART = -2.0
 """Similarity given to two reports whose dates are years apart: no group can hold both."""
 
-_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
 _LOWER_WORD = re.compile(r"\b[a-z][\w'’-]*")
@@ -78,12 +96,14 @@ _CALENDAR_WORDS = frozenset(
 
 @dataclass(slots=True)
 class GroupInput:
-    """What grouping needs of a report: its id, its text (title included), its date if known, the day it arrived."""
+    """What grouping needs of a report: its id, its text (title included), its date if known, the day it arrived;
+    and its reading (`read_report`) when it was read beforehand (elsewhere, or in another process)."""
 
     id: str
     text: str
     published: date | None = None
     arrived: date | None = None
+    reading: ReportReading | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,6 +148,30 @@ class ReportFacts:
     """The publication date and every full date the text names."""
 
 
+@dataclass(slots=True)
+class ReportReading:
+    """All grouping reads of one report, with no state of the stream: its facts and its word counts."""
+
+    facts: ReportFacts
+    terms: Counter[str]
+    """Its words as `TermWeights.count` counts them (capitalised words `NAME_WEIGHT` times)."""
+
+
+def read_report(text: str, published: date | None = None) -> ReportReading:
+    """What grouping reads of a report (a pure function of its text and date: it may run in another process)."""
+    return ReportReading(report_facts(text, published), term_counts(text))
+
+
+def term_counts(text: str) -> Counter[str]:
+    """The words of a text grouping counts (lower-cased words of two letters or more, English stop words left
+    out, as scikit-learn's CountVectorizer reads them), capitalised words counted `NAME_WEIGHT` times."""
+    terms = _terms(_TOKEN.findall(text.lower()))
+    if NAME_WEIGHT != 1:
+        for term, count in _terms(word.lower() for word in _CAPITALISED.findall(text)).items():
+            terms[term] += (NAME_WEIGHT - 1) * count
+    return terms
+
+
 def report_facts(text: str, published: date | None = None) -> ReportFacts:
     """Names, places and dates of a report: capitalised words the text never writes in lower case
     (sentence-initial words and headline capitals are written so elsewhere), dates by pattern."""
@@ -136,14 +180,14 @@ def report_facts(text: str, published: date | None = None) -> ReportFacts:
     written: dict[str, str] = {}
     prose = "\n".join(line for line in text.split("\n") if not _is_title_case(line))
     for run in _NAME_RUN.findall(prose):
-        words = run.split()
-        keys = [_name_key(word) for word in words]
-        shown = " ".join(word for word, key in zip(words, keys, strict=True) if key and key not in lower)
-        for key in keys:
-            if key and key not in lower:
-                names[key] += 1
-                if len(shown) > len(written.get(key, "")):
-                    written[key] = shown
+        named = [(word, key) for word in run.split() if (key := _name_key(word)) and key not in lower]
+        if not named:
+            continue
+        shown = " ".join(word for word, _ in named)
+        for _, key in named:
+            names[key] += 1
+            if len(shown) > len(written.get(key, "")):
+                written[key] = shown
     places = frozenset(key for run in _PLACE_CUE.findall(prose) for key in map(_name_key, run.split())
                        if key is not None and key in names)
     days = named_days(text)
@@ -212,9 +256,25 @@ def _name_key(word: str) -> str | None:
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """scikit-learn's English stop words, read from the module file that holds them: importing scikit-learn
+    itself costs about a second of start-up that the grouping path does not otherwise need."""
+    try:
+        package = importlib.util.find_spec("sklearn")
+        path = Path(package.submodule_search_locations[0]) / "feature_extraction" / "_stop_words.py"  # type: ignore[union-attr,index]
+        spec = importlib.util.spec_from_file_location("newsweave._sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        return frozenset(module.ENGLISH_STOP_WORDS)
+    except (AttributeError, ImportError, OSError, TypeError):  # another layout of scikit-learn: the ordinary import
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return ENGLISH_STOP_WORDS
+        return ENGLISH_STOP_WORDS
+
+
+@functools.lru_cache(maxsize=2**18)
+def _column(term: str) -> int:
+    """The hashed column of a term: signed 32-bit MurmurHash3 (seed 0), as scikit-learn's HashingVectorizer."""
+    return abs(murmurhash_hash(term)) % HASHED_FEATURES
 
 
 @dataclass(slots=True)
@@ -237,23 +297,31 @@ class _OpenStory:
 class TermWeights:
     """Hashed term vectors weighted by document frequencies counted over every report seen."""
 
-    __slots__ = ("_vectorizer", "document_counts", "documents")
+    __slots__ = ("document_counts", "documents")
 
     def __init__(self, document_counts: np.ndarray | None = None, documents: int = 0) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        self._vectorizer = HashingVectorizer(
-            n_features=HASHED_FEATURES, stop_words="english", alternate_sign=False, norm=None,
-            token_pattern=_TOKEN_PATTERN, dtype=np.float32,
-        )
         self.document_counts = document_counts if document_counts is not None else np.zeros(HASHED_FEATURES, np.int32)
         self.documents = documents
 
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Term counts of texts, capitalised words counted `NAME_WEIGHT` times (nothing learned)."""
-        counts = self._vectorizer.transform(texts)
-        names = self._vectorizer.transform([" ".join(_CAPITALISED.findall(text)) for text in texts])
-        return (counts + (NAME_WEIGHT - 1) * names).tocsr()
+        """Term counts of texts (`term_counts`) hashed into `HASHED_FEATURES` columns as scikit-learn's
+        HashingVectorizer does (nothing learned)."""
+        return self.hashed([term_counts(text) for text in texts])
+
+    @staticmethod
+    def hashed(counted: Sequence[Counter[str]]) -> sp.csr_matrix:
+        """Word counts (`term_counts`) as rows of hashed columns."""
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[int] = []
+        for terms in counted:
+            indices.extend(map(_column, terms))
+            data.extend(terms.values())
+            indptr.append(len(indices))
+        counts = sp.csr_matrix((np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
+                               shape=(len(counted), HASHED_FEATURES))
+        counts.sum_duplicates()
+        return counts
 
     def learn(self, counts: sp.csr_matrix) -> None:
         """Add these reports to the document frequencies."""
@@ -263,13 +331,22 @@ class TermWeights:
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Sublinear TF times smoothed IDF, rows scaled to unit length."""
-        from sklearn.preprocessing import normalize
-
         weighted = counts.copy()
         weighted.data = 1.0 + np.log(weighted.data)
         idf = np.log((1.0 + self.documents) / (1.0 + self.document_counts[weighted.indices])) + 1.0
         weighted.data *= idf.astype(np.float32)
-        return normalize(weighted, copy=False)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        weighted.data /= np.repeat(norms, np.diff(weighted.indptr)).astype(np.float32)
+        return weighted
+
+
+def _terms(words: Iterable[str]) -> Counter[str]:
+    """The words that grouping counts (lower-cased words of two letters or more), and how often: no stop words."""
+    terms = Counter(words)
+    for stop_word in _stop_words().intersection(terms):
+        del terms[stop_word]
+    return terms
 
 
 class StoryGrouper:
@@ -314,15 +391,18 @@ class StoryGrouper:
         """Place a batch of reports into open stories or new ones (step 1 and 2 of the module doc); say why."""
         if not reports:
             return []
-        facts = [report_facts(r.text, r.published) for r in reports]
-        counts = self.weights.count([r.text for r in reports])
+        readings = [r.reading or read_report(r.text, r.published) for r in reports]
+        facts = [reading.facts for reading in readings]
+        counts = self.weights.hashed([reading.terms for reading in readings])
         self.weights.learn(counts)
         vectors = self.weights.weigh(counts)
         batch = (vectors @ vectors.T).toarray()
-        placements, dots = self._join_open(reports, facts, vectors)
+        placements, dots, open_means = self._join_open(reports, facts, vectors)
         alone = [i for i, placement in placements.items() if placement is None]
         linked = batch[np.ix_(alone, alone)] + self._date_evidence([reports[i] for i in alone], [facts[i] for i in alone])
-        for group in self._link(linked):
+        alone_facts = [facts[i] for i in alone]
+        groups = [part for group in self._link(linked) for part in self._split(group, linked, alone_facts)]
+        for group in sorted(self._attach_lone(groups, alone, linked, reports, facts, placements, dots, open_means)):
             placements.update(self._start([alone[k] for k in group], reports, facts, linked[np.ix_(group, group)]))
         decided = [placement for i in range(len(reports)) if (placement := placements[i]) is not None]
         assert len(decided) == len(reports), "every report of the batch is placed by now"
@@ -355,12 +435,13 @@ class StoryGrouper:
     # -- step 1: open stories ----------------------------------------------------------------
 
     def _join_open(self, reports: Sequence[GroupInput], facts: list[ReportFacts],
-                   vectors: sp.csr_matrix) -> tuple[dict[int, Placement | None], list[dict[str, float]]]:
-        """Each report's best open story, decided against the stories as they were before this batch."""
+                   vectors: sp.csr_matrix) -> tuple[dict[int, Placement | None], list[dict[str, float]], _OpenMeans]:
+        """Each report's best open story, decided against the stories as they were before this batch; and each
+        report's dot products with the open stories' sums (for `_attach_lone`)."""
         placements: dict[int, Placement | None] = dict.fromkeys(range(len(reports)))
         dots: list[dict[str, float]] = [{} for _ in reports]
         if not self._stories:
-            return placements, dots
+            return placements, dots, _OpenMeans([], np.zeros((len(reports), 0)))
         story_ids = list(dict.fromkeys(self._row_story))
         position = {story_id: k for k, story_id in enumerate(story_ids)}
         members = sp.csr_matrix((np.ones(len(self._row_story), np.float32),
@@ -380,7 +461,7 @@ class StoryGrouper:
             if best is not None:
                 placements[i] = self._explain(best[2], facts[i], best[0], best[1], "joined")
                 dots[i][best[2].id] = float(story_dots[i, position[best[2].id]])
-        return placements, dots
+        return placements, dots, _OpenMeans(story_ids, story_dots)
 
     def _threshold(self, story: _OpenStory, report: GroupInput, facts: ReportFacts) -> float:
         """What the report's similarity to the story must reach, given their dates (inf: years apart)."""
@@ -408,16 +489,69 @@ class StoryGrouper:
         """Groups of the reports that joined no open story, by average linkage; each group in input order."""
         if len(similarity) < 2:
             return [[k] for k in range(len(similarity))]
-        from sklearn.cluster import AgglomerativeClustering
-
-        distance = np.clip(1.0 - similarity, 0.0, None)
-        np.fill_diagonal(distance, 0.0)
-        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                         distance_threshold=1.0 - self.link_threshold).fit_predict(distance)
+        labels = fcluster(_average_linkage(similarity), 1.0 - self.link_threshold, criterion="distance")
         groups: dict[int, list[int]] = {}
         for k, label in enumerate(labels):
             groups.setdefault(label, []).append(k)
         return list(groups.values())
+
+    def _split(self, group: list[int], similarity: np.ndarray, facts: Sequence[ReportFacts]) -> list[list[int]]:
+        """The group, or its two halves (its last merge by average linkage) when each half has names of its own
+        (`OWN_NAMES`): two sets of reports that keep naming people and places the other never names report two
+        happenings however alike their words; each half is split the same way in turn."""
+        if len(group) < 2 * OWN_NAMES_REPORTS:
+            return [group]
+        tree = to_tree(_average_linkage(similarity[np.ix_(group, group)]))
+        halves = [[group[k] for k in sorted(side.pre_order())] for side in (tree.get_left(), tree.get_right())]
+        if min(map(len, halves)) < OWN_NAMES_REPORTS or not all(
+                len(_own_names(facts, mine, theirs)) >= OWN_NAMES for mine, theirs in (halves, halves[::-1])):
+            return [group]
+        return [part for half in halves for part in self._split(half, similarity, facts)]
+
+    def _attach_lone(self, groups: list[list[int]], alone: list[int], linked: np.ndarray, reports: Sequence[GroupInput],
+                     facts: list[ReportFacts], placements: dict[int, Placement | None], dots: list[dict[str, float]],
+                     open_means: _OpenMeans) -> list[list[int]]:
+        """Each report left in a group of its own joins the story it fits best, a new group of the batch or an
+        open story, by its mean similarity to their reports (dates counted as for joining), when that reaches
+        `LONE_THRESHOLD` and beats the next best by `LONE_MARGIN`. Returns the groups that become new stories
+        (positions in `alone`, as `groups` are)."""
+        targets = [group for group in groups if len(group) > 1]
+        attached: list[list[int]] = [[] for _ in targets]
+        left: list[list[int]] = []
+        lone = [group[0] for group in groups if len(group) == 1]
+        members = np.zeros((len(alone), len(targets)))
+        for n, group in enumerate(targets):
+            members[group, n] = 1.0 / len(group)
+        means = linked[lone] @ members  # each lone report's mean similarity to each group's reports
+        for k, scores in zip(lone, means, strict=True):
+            i = alone[k]
+            candidates: list[tuple[float, int | str]] = [(float(score), n) for n, score in enumerate(scores)]
+            candidates += self._open_candidates(i, reports[i], facts[i], open_means)
+            ranked = sorted(candidates, key=lambda scored: -scored[0])
+            if not ranked or ranked[0][0] < LONE_THRESHOLD or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < LONE_MARGIN):
+                left.append([k])
+            elif isinstance(target := ranked[0][1], int):
+                attached[target].append(k)
+            else:
+                placements[i] = self._explain(self._stories[target], facts[i], ranked[0][0], LONE_THRESHOLD, "attached")
+                dots[i][target] = float(open_means.dots[i, open_means.story_ids.index(target)])
+        return [sorted(group + extra) for group, extra in zip(targets, attached, strict=True)] + left
+
+    def _open_candidates(self, i: int, report: GroupInput, facts: ReportFacts, open_means: _OpenMeans) -> list[tuple[float, str]]:
+        """The open stories of at least two reports a lone report may join, with its mean similarity to their
+        reports, dates counted (near days add, far publication dates take away, dates years apart rule out)."""
+        if not open_means.story_ids:
+            return []
+        sizes = np.array([len(self._stories[s].members) for s in open_means.story_ids])
+        means = open_means.dots[i] / sizes
+        bonus = self.join_threshold - min(self.join_threshold, self.near_join_threshold)
+        found = []
+        for k in np.flatnonzero((sizes > 1) & (means + bonus >= LONE_THRESHOLD - LONE_MARGIN)):
+            story = self._stories[open_means.story_ids[k]]
+            evidence = self.join_threshold - self._threshold(story, report, facts)
+            if np.isfinite(evidence):
+                found.append((float(means[k] + evidence), story.id))
+        return found
 
     def _date_evidence(self, reports: Sequence[GroupInput], facts: Sequence[ReportFacts]) -> np.ndarray:
         """What dates add to the similarity of each pair: as much as the near threshold saves when their days
@@ -516,18 +650,45 @@ class StoryGrouper:
         self._row_story = [label for label in self._row_story if label not in stale]
 
 
+@dataclass(slots=True)
+class _OpenMeans:
+    """Dot products of a batch's reports (rows) with the sums of the open stories' vectors (columns)."""
+
+    story_ids: list[str]
+    dots: np.ndarray
+
+
+def _average_linkage(similarity: np.ndarray) -> np.ndarray:
+    """The average-linkage tree (scipy) of items with these pairwise similarities."""
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    return linkage(squareform(distance, checks=False), method="average")
+
+
+def _own_names(facts: Sequence[ReportFacts], mine: Sequence[int], theirs: Sequence[int]) -> list[str]:
+    """Names at least `OWN_NAME_SHARE` of the reports `mine` give and no report of `theirs` does."""
+    given = Counter(key for i in mine for key in facts[i].names)
+    elsewhere = {key for i in theirs for key in facts[i].names}
+    return sorted(key for key, count in given.items() if count >= OWN_NAME_SHARE * len(mine) and key not in elsewhere)
+
+
 def _sets_apart(day_sets: Sequence[frozenset[date]]) -> np.ndarray:
     """For each pair of reports, the fewest days between a date of one and a date of the other (inf when
     either gives none); at most `MAX_DAYS_COMPARED` dates of a report are compared, the latest ones."""
-    width = min(MAX_DAYS_COMPARED, max((len(days) for days in day_sets), default=0))
-    table = np.full((len(day_sets), max(width, 1)), np.nan)
+    rows: list[int] = []
+    ordinals: list[int] = []
     for row, days in enumerate(day_sets):
-        latest = sorted(d.toordinal() for d in days)[-width:] if width else []
-        table[row, :len(latest)] = latest
+        latest = sorted(d.toordinal() for d in days)[-MAX_DAYS_COMPARED:]
+        rows.extend([row] * len(latest))
+        ordinals.extend(latest)
     apart = np.full((len(day_sets), len(day_sets)), np.inf)
-    for mine in range(width):
-        for theirs in range(width):
-            apart = np.fmin(apart, np.abs(table[:, mine, None] - table[None, :, theirs]))
+    if not rows:
+        return apart
+    dated, starts = np.unique(rows, return_index=True)  # each dated report's first date (rows are in order)
+    values = np.array(ordinals, dtype=np.float64)
+    between = np.abs(values[:, None] - values[None, :])
+    between = np.minimum.reduceat(np.minimum.reduceat(between, starts, axis=0), starts, axis=1)
+    apart[np.ix_(dated, dated)] = between
     return apart
 
 

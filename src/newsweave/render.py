@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from .headline import with_insertions
 from .models import Brief, ClaimItem, FigureValue, TimelineEntry
 
 FORMATS = ("json", "md", "html")
@@ -32,6 +31,8 @@ def render_json(brief: Brief, *, indent: int | None = 2) -> str:
 def render_markdown(brief: Brief) -> str:
     """A readable brief: summary with [n] citations, then the cross-source sections and the source list."""
     lines = [f"# {brief.title}", ""]
+    from .headline import with_insertions  # the summarizer's modules load only when a brief is drawn
+
     lines += [f"> Note: {note}" for note in brief.notes] + ([""] if brief.notes else [])
     lines += [" ".join(f"{with_insertions(s.text, s.insertions)} {_marks(s.citations)}" for s in brief.summary), ""]
     lines += _markdown_section("Confirmed by several sources", [

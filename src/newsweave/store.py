@@ -24,7 +24,6 @@ import numpy as np
 from . import search as _search
 from ._errors import NotFoundError, StoreError
 from .group import GroupInput, Placement, StoryGrouper, TermWeights
-from .headline import names_its_subject, story_title
 from .models import Article
 from .stream import Decision, Earlier, StreamGrouper
 
@@ -647,6 +646,8 @@ class Store:
 
     def _retitle_story(self, story_id: str) -> None:
         """Title a story from its first `TITLE_REPORTS` origin reports: its most representative headline, else a lead line."""
+        from .headline import names_its_subject, story_title  # loaded when a story is stored, not by `cluster`
+
         origins = "FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq LIMIT ?"
         headlines = [row[0] for row in self._db.execute(f"SELECT title {origins}", (story_id, TITLE_REPORTS + 1))]
         if len(headlines) > TITLE_REPORTS:

@@ -9,17 +9,23 @@ the store only persists its decisions and reopens its state.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .dedup import NearDuplicateIndex, clean_for_corpus, text_fingerprint
-from .group import GroupInput, Placement, StoryGrouper
+from .dedup import NearDuplicateIndex, clean_for_corpus, minhash_signature, text_fingerprint
+from .group import GroupInput, Placement, ReportReading, StoryGrouper, read_report
 from .models import Article
 
+PARALLEL_MIN_PAGES = 200
+"""A batch of at least this many pages is read by `jobs` processes (when more than one is asked for): below it,
+starting them costs more than they save."""
 STREAM_BATCH = 1000
 """Pages decided together by `cluster` and the benchmarks: the reports of a batch that join no open
 story are grouped with each other as a whole (`Options.link_threshold`), so larger batches depend less on
@@ -70,8 +76,11 @@ class StreamGrouper:
     """Clean, leave out non-reports, tie repeats and copies to their origin, group the rest into stories."""
 
     def __init__(self, *, grouper: StoryGrouper | None = None, duplicates: NearDuplicateIndex | None = None,
-                 same_text: SameText | None = None) -> None:
+                 same_text: SameText | None = None, jobs: int = 1) -> None:
+        """`jobs` > 1: each batch's pages are cleaned and read (`read_page`, `read_report`) by that many processes
+        (forked; for a single-threaded program such as `newsweave cluster`), then decided in this one."""
         self.grouper = grouper or StoryGrouper()
+        self.jobs = jobs
         self.duplicates = duplicates or NearDuplicateIndex()
         self._same_text = same_text
         self._seen: dict[str, Earlier] = {}
@@ -81,10 +90,15 @@ class StreamGrouper:
 
     def decide(self, articles: Sequence[Article], *, arrived: date | None = None) -> list[Decision]:
         """One decision per article, in order; `arrived` is the day the batch came in (when known)."""
-        decisions = [self._clean(article) for article in articles]
+        with _workers(self.jobs if len(articles) >= PARALLEL_MIN_PAGES else 1) as map_pages:
+            decisions = [self._decision(article, page) for article, page in zip(articles, map_pages(read_page, articles), strict=True)]
+            self._decide(decisions, arrived, map_pages)
+        return decisions
+
+    def _decide(self, decisions: list[Decision], arrived: date | None, map_pages: _Map) -> None:
         batch: dict[str, Decision] = {}
         repeats: list[tuple[Decision, Decision | Earlier]] = []
-        origins: list[Decision] = []
+        reports: list[Decision] = []
         for decision in decisions:
             earlier = batch.get(decision.fingerprint) or self._earlier(decision.fingerprint)
             if earlier is not None:
@@ -93,8 +107,12 @@ class StreamGrouper:
                 continue
             batch[decision.fingerprint] = decision
             if decision.dropped_reason is None:
-                self._find_origin(decision, origins)
-        self._group(origins, arrived)
+                reports.append(decision)
+        sign = functools.partial(minhash_signature, num_perm=self.duplicates.num_perm)
+        origins: list[Decision] = []
+        for decision, signature in zip(reports, map_pages(sign, [d.text for d in reports]), strict=True):
+            self._find_origin(decision, signature, origins)
+        self._group(origins, arrived, map_pages)
         for decision in decisions:
             if decision.duplicate_of is not None and not decision.repeat:
                 decision.story_id = self._story_of_origin.get(decision.duplicate_of)
@@ -102,7 +120,6 @@ class StreamGrouper:
             decision.story_id = earlier.story_id
         self._remember(batch.values())
         self._forget_closed()
-        return decisions
 
     def reopen(self, story_id: str, reports: Sequence[GroupInput], signatures: Sequence[np.ndarray | None]) -> None:
         """Reopen a stored story: its reports' vectors and dates, and their signatures as origins of copies."""
@@ -115,17 +132,15 @@ class StreamGrouper:
     # -- steps ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _clean(article: Article) -> Decision:
-        text, reason, published = clean_for_corpus(article.text)
-        article.published = article.published or published
-        return Decision(article, text, text_fingerprint(text or article.text), dropped_reason=reason)
+    def _decision(article: Article, page: Page) -> Decision:
+        article.published = article.published or page.published
+        return Decision(article, page.text, page.fingerprint, dropped_reason=page.reason)
 
     def _earlier(self, fingerprint: str) -> Earlier | None:
         return self._same_text(fingerprint) if self._same_text is not None else self._seen.get(fingerprint)
 
-    def _find_origin(self, decision: Decision, origins: list[Decision]) -> None:
+    def _find_origin(self, decision: Decision, signature: np.ndarray, origins: list[Decision]) -> None:
         """A copy of an indexed report gets its origin; any other report is indexed and waits to be grouped."""
-        signature = self.duplicates.signature(decision.text)
         origin = self.duplicates.origin_of(signature)
         if origin is not None:
             decision.duplicate_of = origin
@@ -134,8 +149,11 @@ class StreamGrouper:
         decision.signature = signature
         origins.append(decision)
 
-    def _group(self, origins: list[Decision], arrived: date | None) -> None:
-        reports = [GroupInput(d.article_id, _group_text(d), d.article.published, arrived) for d in origins]
+    def _group(self, origins: list[Decision], arrived: date | None, map_pages: _Map) -> None:
+        texts = [(_group_text(d), d.article.published) for d in origins]
+        readings = map_pages(_read_report, texts)
+        reports = [GroupInput(d.article_id, text, d.article.published, arrived, reading)
+                   for d, (text, _), reading in zip(origins, texts, readings, strict=True)]
         for decision, placement in zip(origins, self.grouper.assign(reports), strict=True):
             decision.story_id, decision.placement = placement.story_id, placement
             self._story_of_origin[decision.article_id] = placement.story_id
@@ -149,6 +167,38 @@ class StreamGrouper:
             self.duplicates.remove(members)
             for member in members:
                 self._story_of_origin.pop(member, None)
+
+
+class Page(NamedTuple):
+    """What a page is, read with no state of the stream (`read_page`)."""
+
+    text: str
+    reason: str | None
+    published: date | None
+    fingerprint: str
+
+
+def read_page(article: Article) -> Page:
+    """Clean a page, say whether it is a news report and hash its words (a pure function)."""
+    text, reason, published = clean_for_corpus(article.text)
+    return Page(text, reason, published, text_fingerprint(text or article.text))
+
+
+def _read_report(text_and_date: tuple[str, date | None]) -> ReportReading:
+    return read_report(*text_and_date)
+
+
+_Map = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
+@contextmanager
+def _workers(jobs: int) -> Iterator[_Map]:
+    """A map over `jobs` forked processes, in order; the built-in map when one job (or no fork) is given."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda function, items: list(map(function, items))
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield lambda function, items: pool.map(function, items, chunksize=max(1, len(items) // (4 * jobs)))
 
 
 def batches(articles: Iterable[Article], size: int = STREAM_BATCH) -> Iterator[list[Article]]:

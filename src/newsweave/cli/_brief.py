@@ -10,7 +10,6 @@ from typing import Any
 from .._errors import InputError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..options import DEFAULT_MAX_WORDS, Options
-from ..pipeline import make_brief
 from ..render import FORMATS, render
 from ..sources import json_lines, read_reports
 from ._output import EXIT_BAD_INPUT, open_output, progress, write_output
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.paths:
         raise InputError("give two or more report files, a folder of reports, or URLs (or --batch IN.jsonl)")
+    from ..pipeline import make_brief  # the summarizer's modules load only when a brief is made
+
     brief = make_brief(read_reports(args.paths), options=_options(args), full_analysis=not args.summary_only)
     write_output(render(brief, args.format), args.out)
     return 0

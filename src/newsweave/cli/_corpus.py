@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import StoreError
+from ..batch import DEFAULT_JOBS
 from ..models import Article
 from ..sources import SourceItem, jsonl_items, read_sources
 from ..store import DB_ENV_VARIABLE, JoinedReport, Store, default_db_path
 from ..stream import Decision, StreamGrouper, batches
+from ._brief import _positive_int
 from ._output import EXIT_BAD_INPUT, open_output, progress
 
 INGEST_BATCH = 200
@@ -48,6 +50,9 @@ def add_parser(commands: Any) -> None:
     cluster.add_argument("stream", metavar="STREAM.jsonl")
     cluster.add_argument("--out", required=True, metavar="GROUPS.jsonl")
     cluster.add_argument("--quiet", action="store_true", help="no progress bar")
+    cluster.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS,
+                         help=f"processes that clean and read the pages of each batch (default: {DEFAULT_JOBS}, the number "
+                         "of CPUs); the grouping itself runs in one")
     cluster.set_defaults(run=run_cluster)
 
     stories = commands.add_parser("stories", help="list the stories in the store, newest first")
@@ -126,7 +131,7 @@ def _article_batches(items: Iterable[SourceItem], tally: dict[str, int], size: i
 def run_cluster(args: argparse.Namespace) -> int:
     """Run `newsweave cluster`."""
     ids, articles, skipped = _read_stream(Path(args.stream))
-    stream = StreamGrouper()
+    stream = StreamGrouper(jobs=args.jobs)
     decided: dict[str, Decision] = {}
     for batch in batches(progress(articles, quiet=args.quiet, total=len(articles), unit="article", desc="cluster")):
         decided.update((d.article_id, d) for d in stream.decide(batch))
@@ -208,8 +213,9 @@ def _why(report: JoinedReport) -> tuple[str, str, str, str, str]:
         return "", "grouped before placements were kept", "", "", ""
     if placement.how == "started":
         return "", "started the story", "", "", ""
-    how = (f"joined: score >= {placement.threshold:.2f}" if placement.how == "joined"
-           else f"grouped with its batch: average >= {placement.threshold:.2f}")
+    how = {"joined": f"joined: score >= {placement.threshold:.2f}",
+           "attached": f"alone in its batch, attached to the story it fits best: average >= {placement.threshold:.2f}",
+           }.get(placement.how, f"grouped with its batch: average >= {placement.threshold:.2f}")
     return (f"{placement.score:.3f}", how, ", ".join(placement.names), ", ".join(placement.places),
             ", ".join(placement.dates))
 
