@@ -135,7 +135,7 @@ class StreamGrouper:
         origins.append(decision)
 
     def _group(self, origins: list[Decision], arrived: date | None) -> None:
-        reports = [GroupInput(d.article_id, _group_text(d), d.article.published, arrived) for d in origins]
+        reports = [group_input(d, arrived) for d in origins]
         for decision, placement in zip(origins, self.grouper.assign(reports), strict=True):
             decision.story_id, decision.placement = placement.story_id, placement
             self._story_of_origin[decision.article_id] = placement.story_id
@@ -167,3 +167,14 @@ def _group_text(decision: Decision) -> str:
     """What grouping reads of a report: its title, then its cleaned text."""
     title = decision.article.title
     return f"{title}\n{decision.text}" if title else decision.text
+
+
+def clean_page(article: Article) -> Decision:
+    """A page's first decision, as `StreamGrouper.decide` makes it: cleaned, fingerprinted, marked when not a
+    news report (for jobs that run the stream's steps apart, such as the Spark job)."""
+    return StreamGrouper._clean(article)
+
+
+def group_input(decision: Decision, arrived: date | None = None) -> GroupInput:
+    """What the grouper is given of an origin report (its title and cleaned text, its dates)."""
+    return GroupInput(decision.article_id, _group_text(decision), decision.article.published, arrived)
