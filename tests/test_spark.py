@@ -48,7 +48,7 @@ ERROR_PAGE = "404 Not Found. The page you are looking for does not exist or has 
 def spark():
     from newsweave.spark.job import spark_session
 
-    session = spark_session("local[2]", partitions=2)
+    session = spark_session("local[2]", partitions=2, settings={"spark.ui.enabled": "false"})
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

@@ -88,8 +88,9 @@ class JobCounts:
     briefs: int
 
 
-def spark_session(master: str | None, *, partitions: int | None = None) -> SparkSession:
-    """A SparkSession for the job; `master` None keeps what spark-submit set. Workers run this Python."""
+def spark_session(master: str | None, *, partitions: int | None = None, settings: dict[str, str] | None = None) -> SparkSession:
+    """A SparkSession for the job; `master` None keeps what spark-submit set; `settings` are more Spark settings.
+    Workers run this Python."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(APP_NAME).config("spark.ui.showConsoleProgress", "false")
     if master:
@@ -97,6 +98,8 @@ def spark_session(master: str | None, *, partitions: int | None = None) -> Spark
     if partitions:
         builder = builder.config("spark.default.parallelism", str(partitions)).config("spark.sql.shuffle.partitions",
                                                                                       str(partitions))
+    for key, value in (settings or {}).items():
+        builder = builder.config(key, value)
     return builder.getOrCreate()
 
 
