@@ -7,18 +7,16 @@ dated, in date order) is written as `--parts` JSONL files, then `newsweave spark
 fresh process (`--master`, default local[2]) and, as the baseline in the same run, bench/scaling.py's
 single-process ingest into a SQLite store of the same stream. Memory: the peak resident memory of the
 Spark job's executor, sampled every `SAMPLE_SECONDS` over its process tree (in local mode the JVM that
-is driver and executor, plus its Python workers), with the largest Python worker apart. Where the time
-goes: the executor time of each step of the job (summed over its tasks, from Spark's event log), as a
-share of the whole.
+is driver and executor, plus its Python workers), with the largest Python worker apart. CPU time: user
+and system time of the whole process tree (JVM and Python workers), which a busy shared machine
+does not inflate the way it inflates wall time; reports per CPU-second is the per-core rate.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -34,8 +32,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scaling import DEFAULT_DEV, build_stream  # noqa: E402
 
 SAMPLE_SECONDS = 0.5
-JOB_SOURCE = ROOT / "src" / "newsweave" / "spark" / "job.py"
-_STAGE_LINE = re.compile(r"job\.py:(\d+)")
 
 
 def write_parts(dev: Path, size: int, folder: Path, parts: int) -> list[Path]:
@@ -59,6 +55,8 @@ class TreeMemory:
         self.pid = pid
         self.peak_total = 0
         self.peak_python = 0
+        self._cpu_ticks: dict[int, int] = {}
+        """The CPU time (user + system, clock ticks) each process of the tree had used when last seen."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -70,17 +68,22 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time the whole tree used (processes that ended between samples lose their last half second)."""
+        return sum(self._cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
             sizes = self._tree()
             if sizes:
-                self.peak_total = max(self.peak_total, sum(size for _, size in sizes))
-                self.peak_python = max([self.peak_python] + [size for command, size in sizes if "pyspark.daemon" in command
+                self.peak_total = max(self.peak_total, sum(size for _, size, _ in sizes))
+                self.peak_python = max([self.peak_python] + [size for command, size, _ in sizes if "pyspark.daemon" in command
                                                              or "pyspark.worker" in command])
 
-    def _tree(self) -> list[tuple[str, int]]:
+    def _tree(self) -> list[tuple[str, int, int]]:
         children: dict[int, list[int]] = defaultdict(list)
-        info: dict[int, tuple[str, int]] = {}
+        info: dict[int, tuple[str, int, int]] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -90,23 +93,23 @@ class TreeMemory:
                 rss_pages = int((entry / "statm").read_text().split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children[parent].append(int(entry.name))
-            info[int(entry.name)] = (command, rss_pages * os.sysconf("SC_PAGE_SIZE"))
+            fields = stat.rsplit(")", 1)[1].split()
+            children[int(fields[1])].append(int(entry.name))
+            info[int(entry.name)] = (command, rss_pages * os.sysconf("SC_PAGE_SIZE"), int(fields[11]) + int(fields[12]))
         found, todo = [], [self.pid]
         while todo:
             pid = todo.pop()
             if pid in info:
                 found.append(info[pid])
+                self._cpu_ticks[pid] = info[pid][2]
             todo.extend(children.get(pid, []))
         return found
 
 
-def run_spark(files: list[Path], out: Path, master: str, events: Path, driver_memory: str) -> dict:
+def run_spark(files: list[Path], out: Path, master: str, driver_memory: str) -> dict:
     """Run `newsweave spark` in a fresh process; wall time, peak memory, what it printed."""
     env = dict(os.environ)
-    env["PYSPARK_SUBMIT_ARGS"] = (f"--driver-memory {driver_memory} --conf spark.eventLog.enabled=true "
-                                  f"--conf spark.eventLog.dir=file://{events} --conf spark.ui.enabled=false pyspark-shell")
+    env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory {driver_memory} --conf spark.ui.enabled=false pyspark-shell"
     script = Path(sys.executable).parent / "newsweave"
     command = [str(script), "spark", *map(str, files), "--out", str(out), "--master", master]
     start = time.perf_counter()
@@ -118,39 +121,7 @@ def run_spark(files: list[Path], out: Path, master: str, events: Path, driver_me
         raise SystemExit(f"newsweave spark failed:\n{stderr[-3000:]}")
     summary = next((line for line in stderr.splitlines() if line.startswith("newsweave: ")), "")
     return {"seconds": seconds, "peak_mb": memory.peak_total / 2**20, "python_mb": memory.peak_python / 2**20,
-            "summary": summary}
-
-
-def step_times(events: Path) -> dict[str, float]:
-    """Executor seconds of each step (the job.py function its stages run in), from the event log."""
-    functions = _functions_by_line()
-    seconds: dict[str, float] = defaultdict(float)
-    for log in events.iterdir():
-        for line in log.read_text().splitlines():
-            event = json.loads(line)
-            if event.get("Event") != "SparkListenerStageCompleted":
-                continue
-            stage = event["Stage Info"]
-            run_time = next((float(a["Value"]) for a in stage.get("Accumulables", [])
-                             if a.get("Name") == "internal.metrics.executorRunTime"), 0.0)
-            match = _STAGE_LINE.search(stage.get("Stage Name", "")) or _STAGE_LINE.search(stage.get("Details", ""))
-            step = functions.get(int(match[1]), "other") if match else "writing Parquet"
-            seconds[step] += run_time / 1000
-    return dict(seconds)
-
-
-def _functions_by_line() -> dict[int, str]:
-    tree = ast.parse(JOB_SOURCE.read_text())
-    lines: dict[int, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                lines.setdefault(number, node.name)
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.FunctionDef) and inner is not node:
-                    for number in range(inner.lineno, (inner.end_lineno or inner.lineno) + 1):
-                        lines[number] = node.name
-    return lines
+            "cpu_seconds": memory.cpu_seconds, "summary": summary}
 
 
 def run_baseline(dev: Path, size: int) -> dict:
@@ -170,26 +141,23 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
     parser.add_argument("--no-baseline", action="store_true", help="skip the single-machine ingest (slow at 1M)")
     args = parser.parse_args()
-    print("| reports | master | Spark time (s) | Spark reports/s | executor peak RSS (MB) | largest Python worker (MB) | "
-          "single-machine ingest (s) | ingest reports/s | ratio |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    breakdowns = []
+    print("| reports | master | Spark time (s) | Spark reports/s | CPU time (s) | reports per CPU-second | executor peak RSS (MB) | "
+          "largest Python worker (MB) | single-machine ingest (s) | ingest reports/s | Spark time / ingest time |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    summaries = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="newsweave-spark-bench-") as folder:
             files = write_parts(args.dev, size, Path(folder), args.parts)
-            events = Path(folder) / "events"
-            events.mkdir()
-            spark = run_spark(files, Path(folder) / "tables", args.master, events, args.driver_memory)
-            breakdowns.append((size, spark["summary"], step_times(events)))
+            spark = run_spark(files, Path(folder) / "tables", args.master, args.driver_memory)
+            summaries.append((size, spark["summary"]))
         base = None if args.no_baseline else run_baseline(args.dev, size)
-        base_cells = (f"{base['seconds']:.0f} | {size / base['seconds']:.0f} | {base['seconds'] / spark['seconds']:.2f}x"
+        base_cells = (f"{base['seconds']:.0f} | {size / base['seconds']:.0f} | {spark['seconds'] / base['seconds']:.1f}"
                       if base else "- | - | -")
-        print(f"| {size} | {args.master} | {spark['seconds']:.0f} | {size / spark['seconds']:.0f} | {spark['peak_mb']:.0f} | "
-              f"{spark['python_mb']:.0f} | {base_cells} |", flush=True)
-    for size, summary, steps in breakdowns:
-        total = sum(steps.values()) or 1.0
-        shares = ", ".join(f"{step} {100 * value / total:.0f}%" for step, value in sorted(steps.items(), key=lambda kv: -kv[1]))
-        print(f"\n{size} reports: executor time {total:.0f} s: {shares}\n  {summary}")
+        print(f"| {size} | {args.master} | {spark['seconds']:.0f} | {size / spark['seconds']:.0f} | {spark['cpu_seconds']:.0f} | "
+              f"{size / max(spark['cpu_seconds'], 1e-9):.0f} | {spark['peak_mb']:.0f} | {spark['python_mb']:.0f} | {base_cells} |",
+              flush=True)
+    for size, summary in summaries:
+        print(f"\n{size} reports: {summary}")
 
 
 if __name__ == "__main__":

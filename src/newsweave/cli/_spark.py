@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from .._errors import InputError
+from ._brief import _positive_int
 from ._corpus import _add_db_option, open_store
 
 DEFAULT_MASTER = "local[*]"
@@ -37,7 +38,9 @@ def add_parser(commands: Any) -> None:
     spark.add_argument("--out", required=True, metavar="DIR", help="where the Parquet tables go (a path or URI)")
     spark.add_argument("--master", default=DEFAULT_MASTER, help=f"the Spark master (default: {DEFAULT_MASTER})")
     spark.add_argument("--briefs", action="store_true", help="also make each story's Brief JSON (full analysis)")
-    spark.add_argument("--partitions", type=int, metavar="N",
+    spark.add_argument("--bucket-days", type=_positive_int, default=None, metavar="DAYS",
+                       help="days of publication one task groups (default: 7); each task also reads the 7 days before")
+    spark.add_argument("--partitions", type=_positive_int, metavar="N",
                        help="default parallelism of the job (default: Spark's, the number of cores)")
     spark.set_defaults(run=run_spark)
 
@@ -59,7 +62,8 @@ def run_spark(args: argparse.Namespace) -> int:
     except ImportError as error:
         raise InputError(MISSING_PYSPARK) from error
     files = job.input_files(args.inputs, args.manifest, base_url=args.input_base_url)
-    return job.main_with(files, args.out, master=args.master, briefs=args.briefs, partitions=args.partitions)
+    return job.main_with(files, args.out, master=args.master, briefs=args.briefs, partitions=args.partitions,
+                         bucket_days=args.bucket_days)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -115,7 +115,7 @@ def input_files(inputs: Sequence[str], manifests: Sequence[str] = (), *, base_ur
         for line in lines:
             line = line.strip()
             if line and not line.startswith("#"):
-                files.append(line if stages._SCHEME.match(line) or line.startswith("/") or not base_url
+                files.append(line if not stages.is_local(line) or line.startswith("/") or not base_url
                              else base_url.rstrip("/") + "/" + line)
     for path in inputs:
         if not stages.is_local(path):
@@ -132,14 +132,15 @@ def input_files(inputs: Sequence[str], manifests: Sequence[str] = (), *, base_ur
 
 
 def main_with(files: Sequence[str], out: str, *, master: str | None, briefs: bool = False,
-              partitions: int | None = None) -> int:
+              partitions: int | None = None, bucket_days: int | None = None) -> int:
     """Start Spark, run the job, say what it made (stderr); exit code 0, or 2 when some records were rejected."""
     try:
         spark = spark_session(master or None, partitions=partitions)
     except Exception as error:  # noqa: BLE001 - pyspark's error when Java is missing or the master cannot be reached
         raise InputError(f"Spark could not be started ({_first_line(error)}); {JAVA_HINT}") from error
     try:
-        counts = run_job(spark, files, out, briefs=briefs, partitions=partitions)
+        counts = run_job(spark, files, out, briefs=briefs, partitions=partitions,
+                         bucket_days=bucket_days or stages.BUCKET_DAYS)
     finally:
         spark.stop()
     print(f"newsweave: {counts.pages} pages read from {len(files)} files: {counts.stories} stories; "
@@ -181,7 +182,7 @@ def run_job(spark: SparkSession, files: Sequence[str], out: str, *, briefs: bool
     stories_with_briefs.persist(StorageLevel.MEMORY_AND_DISK)
     brief_rows = stories_with_briefs.filter(lambda s: s[1] is not None).map(lambda s: (s[0][0], s[1]))
     brief_rejects: RDD[Any] = stories_with_briefs.filter(lambda s: s[2] is not None).map(lambda s: s[2])
-    _write(spark, rows, ARTICLES, f"{out}/articles", "seq")
+    _write(spark, rows, ARTICLES, f"{out}/articles", None)  # already in `seq` order
     _write(spark, stories_with_briefs.map(lambda s: s[0]), STORIES, f"{out}/stories", "story")
     if briefs:
         _write(spark, brief_rows, BRIEFS, f"{out}/briefs", "story")
@@ -318,5 +319,7 @@ def _story_and_brief(story_id: str, members: list[StoryMember], briefs: bool) ->
         return row, None, (f"story {story_id}", f"no brief could be made ({type(error).__name__}: {error})", "brief")
 
 
-def _write(spark: SparkSession, rows: RDD, schema: sql_types.StructType, path: str, order: str) -> None:
-    spark.createDataFrame(rows, schema).orderBy(order).write.mode("overwrite").parquet(path)
+def _write(spark: SparkSession, rows: RDD, schema: sql_types.StructType, path: str, order: str | None) -> None:
+    """Write rows as a Parquet table, sorted by `order` (None: as they come), so its files do not depend on the partitioning."""
+    frame = spark.createDataFrame(rows, schema)
+    (frame.orderBy(order) if order else frame).write.mode("overwrite").parquet(path)

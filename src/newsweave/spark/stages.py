@@ -290,10 +290,9 @@ def story_brief(story_id: str, title: str, members: Sequence[StoryMember]) -> st
     from ..pipeline import make_brief
     from ..service._briefs import SINGLE_REPORT_NOTE
 
-    ordered = sorted(members)
-    articles = [Article(id=m.id, text=m.text, source=m.source, url=m.url, title=m.title, published=m.published)
-                for m in ordered if not m.copy] or [Article(id=m.id, text=m.text, source=m.source, url=m.url,
-                                                            title=m.title, published=m.published) for m in ordered]
+    ordered = [Article(id=m.id, text=m.text, source=m.source, url=m.url, title=m.title, published=m.published)
+               for m in sorted(members)]
+    articles = [article for article, member in zip(ordered, sorted(members), strict=True) if not member.copy] or ordered
     brief: dict[str, Any] = make_brief(articles, min_sources=1, story_id=story_id, title=title).to_dict()
     if len(brief["sources"]) < 2:
         brief["note"] = SINGLE_REPORT_NOTE
