@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 EXAMPLE := examples/belarus-2020-09
 CHROMIUM ?= chromium
 # The browser the browser tests drive (Debian's package of the same name); installed by `make test` when missing.
+JAVA ?= java
+# The Java runtime the Spark tests start (Debian's openjdk-17-jre-headless); installed by `make test` when missing.
 
 .PHONY: demo test lint install install-test test-system-packages bench clean
 
@@ -16,7 +18,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/pip install --quiet -e ".[test,bench,spark]"
 
 demo: install
 	$(BIN)/newsweave brief $(EXAMPLE)/
@@ -29,8 +31,18 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# What the tests need that pip cannot install: Debian's chromium, with apt-get, when it is missing.
+# What the tests need that pip cannot install: Debian's chromium and Java 17, with apt-get, when missing.
 test-system-packages:
+	@if ! command -v $(JAVA) >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "make test: installing Debian's openjdk-17-jre-headless for the Spark tests"; \
+	        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; \
+	    else \
+	        echo "make test: the Spark tests need Java 17 (Debian's openjdk-17-jre-headless), which is not installed;" \
+	             "run \`sudo apt-get install openjdk-17-jre-headless\` (or run make test as root) and try again" >&2; \
+	        exit 2; \
+	    fi; \
+	fi
 	@if ! command -v $(CHROMIUM) >/dev/null 2>&1; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        echo "make test: installing Debian's chromium for the browser tests"; \

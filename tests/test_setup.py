@@ -43,6 +43,19 @@ def test_make_test_says_how_to_install_a_missing_browser_when_it_cannot(tmp_path
     assert "sudo apt-get install chromium" in result.stderr
 
 
+def test_make_test_says_how_to_install_a_missing_java_when_it_cannot(tmp_path: Path) -> None:
+    if os.getuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv to become an ordinary user")
+    folder = _makefile_an_ordinary_user_can_read()
+    try:
+        result = _make("test-system-packages", "JAVA=java-not-installed-here", as_user=NOBODY if os.getuid() == 0 else None,
+                       folder=folder)
+    finally:
+        shutil.rmtree(folder)
+    assert result.returncode == 2
+    assert "sudo apt-get install openjdk-17-jre-headless" in result.stderr
+
+
 def test_make_test_leaves_an_installed_browser_alone() -> None:
     if shutil.which("chromium") is None:
         pytest.skip("chromium is not installed here")

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
@@ -312,6 +312,33 @@ class Store:
                 self._load_state()
                 raise
             return results
+
+    def import_grouped(self, decisions: Iterable[Decision], stories: Iterable[StorySummary], *, seen: date) -> int:
+        """Write reports and stories decided elsewhere (the Spark job's tables, `newsweave import-parquet`) in one
+        transaction, then reopen the open stories from them. A report whose id or URL is stored already is not
+        written again; a story keeps the title and dates given. Returns how many reports were written."""
+        written = 0
+        with self._lock:
+            try:
+                with self._transaction(immediate=True):
+                    for decision in decisions:
+                        article = decision.article
+                        if self._db.execute("SELECT 1 FROM articles WHERE id = ? OR url = ?", (article.id, article.url)).fetchone():
+                            continue
+                        self._insert(decision, seen)
+                        written += 1
+                    self._db.executemany(
+                        "INSERT INTO stories(id, seq, title, first_seen, updated, version) "
+                        "SELECT ?, MIN(seq), ?, ?, ?, COUNT(*) FROM articles WHERE story_id = ? GROUP BY story_id "
+                        "ON CONFLICT(id) DO UPDATE SET version = excluded.version, first_seen = MIN(first_seen, excluded.first_seen), "
+                        "updated = MAX(updated, excluded.updated)",
+                        ((s.id, s.title, s.first_seen.isoformat(), s.updated.isoformat(), s.id) for s in stories))
+                    self._load_state()
+                    self._save_term_counts()
+            except sqlite3.Error as error:
+                self._load_state()
+                raise StoreError(f"the reports could not be imported ({error})", where=str(self.path)) from error
+        return written
 
     def knows_url(self, url: str) -> bool:
         """Whether a report with this URL is already stored (to skip fetching it again)."""

@@ -150,10 +150,8 @@ class StreamGrouper:
         origins.append(decision)
 
     def _group(self, origins: list[Decision], arrived: date | None, map_pages: _Map) -> None:
-        texts = [(_group_text(d), d.article.published) for d in origins]
-        readings = map_pages(_read_report, texts)
-        reports = [GroupInput(d.article_id, text, d.article.published, arrived, reading)
-                   for d, (text, _), reading in zip(origins, texts, readings, strict=True)]
+        readings = map_pages(_read_report, [(_group_text(d), d.article.published) for d in origins])
+        reports = [group_input(d, arrived, reading) for d, reading in zip(origins, readings, strict=True)]
         for decision, placement in zip(origins, self.grouper.assign(reports), strict=True):
             decision.story_id, decision.placement = placement.story_id, placement
             self._story_of_origin[decision.article_id] = placement.story_id
@@ -217,3 +215,15 @@ def _group_text(decision: Decision) -> str:
     """What grouping reads of a report: its title, then its cleaned text."""
     title = decision.article.title
     return f"{title}\n{decision.text}" if title else decision.text
+
+
+def clean_page(article: Article) -> Decision:
+    """A page's first decision, as `StreamGrouper.decide` makes it: cleaned, fingerprinted, marked when not a
+    news report (for jobs that run the stream's steps apart, such as the Spark job)."""
+    return StreamGrouper._decision(article, read_page(article))
+
+
+def group_input(decision: Decision, arrived: date | None = None, reading: ReportReading | None = None) -> GroupInput:
+    """What the grouper is given of an origin report (its title and cleaned text, its dates, and its reading when
+    it was read beforehand)."""
+    return GroupInput(decision.article_id, _group_text(decision), decision.article.published, arrived, reading)

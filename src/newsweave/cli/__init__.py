@@ -9,14 +9,14 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .._errors import NewsweaveError, NotFoundError
-from . import _brief, _corpus, _search, _serve, _watch
+from . import _brief, _corpus, _search, _serve, _spark, _watch
 from ._output import EXIT_BAD_INPUT
 
 EXIT_INTERRUPTED = 130
 """128 + SIGINT."""
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE, what a shell reports for a command whose reader closed the pipe."""
-_COMMAND_MODULES = [_brief, _corpus, _serve, _watch, _search]
+_COMMAND_MODULES = [_brief, _corpus, _serve, _watch, _search, _spark]
 OPTION_FLAGS = {"max_words": "--max-words", "db_path": "--db", "every": "--every"}
 """The flag that sets each library option an error can name (`NewsweaveError.option`)."""
 STORIES_HINT = "`newsweave stories` lists the stored ones"
