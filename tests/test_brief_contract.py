@@ -36,7 +36,7 @@ def _names(cls: type) -> list[str]:
 
 def test_brief_json_items_carry_exactly_the_fields_of_their_classes(seed_brief) -> None:
     data = seed_brief.to_dict()
-    assert list(data) == ["id", "title", *ITEM_CLASSES]
+    assert list(data) == ["id", "title", *ITEM_CLASSES, "notes"]
     assert all(data[key] for key in ("sources", "summary", "entities", "claims", "quotes", "timeline"))
     for key, cls in ITEM_CLASSES.items():
         for item in data[key]:
@@ -64,7 +64,7 @@ def test_claim_json_names_disagreements_only_when_it_holds_one() -> None:
 def test_service_schema_describes_every_field_of_the_brief_items() -> None:
     schema = BriefSchema.model_json_schema()
     definitions = schema["$defs"]
-    assert set(schema["properties"]) == {"id", "title", *ITEM_CLASSES}
+    assert set(schema["properties"]) == {"id", "title", *ITEM_CLASSES, "notes"}
     for cls in [*ITEM_CLASSES.values(), Evidence, Insertion, FigureValue]:
         assert list(definitions[cls.__name__]["properties"]) == _names(cls), cls.__name__
 

@@ -53,7 +53,8 @@ def _brief_of_line(work: tuple[int, str, Options, bool]) -> LineResult:
         brief = make_brief(articles, options=options, full_analysis=full_analysis, min_sources=1, story_id=story_id)
     except NewsweaveError as error:
         return LineResult(number, error=str(error))
-    note = "one source only; its brief has no cross-source checks" if len(brief.sources) == 1 else None
+    single = ["one source only; its brief has no cross-source checks"] if len(brief.sources) == 1 else []
+    note = "; ".join([*single, *brief.notes]) or None
     return LineResult(number, brief_json=render_json(brief, indent=None), note=note)
 
 
@@ -70,8 +71,10 @@ def _parse_story(line: str) -> dict:
 def _load_models_before_fork(full_analysis: bool) -> None:
     """Load the models once in the parent so that forked workers share them instead of each loading them."""
     from . import nlp
+    from .analyze import language_identifier
 
     nlp.sentence_splitter()
+    language_identifier()
     nlp.part_of_speech_tagger()
     if full_analysis:
         nlp.entity_recognizer()

@@ -61,6 +61,7 @@ def brief_markup(brief: Mapping[str, Any], *, kicker: str = "", note: str = "") 
         f'<header class=brief-head><p class=kicker>{escape(kicker)}</p>'
         f'<h1>{escape(brief["title"] or "Untitled story")}</h1>'
         + (f"<p class=note>{escape(note)}</p>" if note else "")
+        + "".join(f"<p class=note>{escape(str(text))}</p>" for text in brief.get("notes", ()))
         + "</header>"
     )
     main = "".join([
@@ -257,6 +258,8 @@ def _sources_section(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapp
         details = [escape(str(v)) for v in (source["title"], source["published"]) if v]
         only = sum(1 for c in claims if c["status"] == "single-source" and c["sources"] == [number])
         facts = f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""
+        if source.get("copy_of"):
+            facts = f"a copy of source {int(source['copy_of'])}: not counted as corroboration"
         items.append(
             f"<li><span class=chip>{int(number) if isinstance(number, int) else escape(str(number))}</span>"
             f"<div><p class=source-name>{link}</p>"

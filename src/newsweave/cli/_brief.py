@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise InputError("give two or more report files, a folder of reports, or URLs (or --batch IN.jsonl)")
     brief = make_brief(read_reports(args.paths), options=_options(args), full_analysis=not args.summary_only)
+    for note in brief.notes:
+        print(f"newsweave: {note}", file=sys.stderr)
     write_output(render(brief, args.format), args.out)
     return 0
 

@@ -132,6 +132,7 @@ class Brief(BaseModel):
     disagreements: list[Disagreement]
     quotes: list[QuoteItem]
     timeline: list[TimelineEntry]
+    notes: list[str] = []
 
 
 class ErrorOut(BaseModel):
