@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -204,26 +204,29 @@ def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: F
     article: as a passage with it, or alone once that sentence is taken (a pronoun whose referent
     is not in the summary misleads).
     """
-    candidates = _candidates(space, scores)
+    words = [count_words(s.text) for s in space.sentences]
+    context = [needs_context(s.text) for s in space.sentences]
+    candidates = _candidates(space, scores, words, context)
     similarity = space.similarity.toarray()
     checked: set[int] = set()
     fragments: set[int] = set()
     chosen: list[int] = []
+    taken: set[int] = set()
     waiting: dict[int, int] = {}  # sentence -> the next sentence of its article, waiting for it
     used = 0
     for rank, candidate in enumerate(candidates):
         queue = [candidate]
         while queue:
-            unit = _untaken(queue.pop(), chosen)
+            unit = _untaken(queue.pop(), taken)
             if not unit:
                 continue
-            words = sum(count_words(space.sentences[i].text) for i in unit)
-            if used + words > options.max_words:
+            length = sum(words[i] for i in unit)
+            if used + length > options.max_words:
                 continue
-            if chosen and similarity[np.ix_(unit, chosen)].max() >= options.redundancy_similarity:
+            if chosen and max(similarity[i, chosen].max() for i in unit) >= options.redundancy_similarity:
                 continue
             first = unit[0]
-            if needs_context(space.sentences[first].text) and not _previous_is_chosen(space, first, chosen):
+            if context[first] and not _previous_is_chosen(space, first, taken):
                 waiting[first - 1] = first
                 continue
             if check is not None and not checked.issuperset(unit):
@@ -235,38 +238,41 @@ def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: F
             if fragments.intersection(unit):
                 continue
             chosen.extend(unit)
-            used += words
+            taken.update(unit)
+            used += length
             if unit[-1] in waiting:
                 queue.append((waiting.pop(unit[-1]),))
     return chosen
 
 
-def _candidates(space: SentenceSpace, scores: np.ndarray) -> list[tuple[int, ...]]:
-    """Every usable sentence alone, and each that needs its context as a passage with the sentence before it; best first.
+def _candidates(
+    space: SentenceSpace, scores: np.ndarray, words: Sequence[int], context: Sequence[bool]
+) -> list[tuple[int, ...]]:
+    """Every usable sentence alone, and each that needs its `context` as a passage with the sentence before it; best first.
 
-    A passage scores `PASSAGE_WEIGHT` times the mean of its two sentences' scores, weighted by their words.
+    A passage scores `PASSAGE_WEIGHT` times the mean of its two sentences' scores, weighted by their `words`.
     """
     sentences = space.sentences
+    usable = np.isfinite(scores)
     scored: list[tuple[float, tuple[int, ...]]] = []
     for index, sentence in enumerate(sentences):
-        if not np.isfinite(scores[index]):
+        if not usable[index]:
             continue
         scored.append((float(scores[index]), (index,)))
         previous = index - 1
-        if (needs_context(sentence.text) and previous >= 0 and sentences[previous].article == sentence.article
-                and np.isfinite(scores[previous]) and not needs_context(sentences[previous].text)):
-            words = np.array([count_words(sentences[previous].text), count_words(sentence.text)], dtype=np.float64)
-            mean = float(np.average([scores[previous], scores[index]], weights=words))
-            scored.append((PASSAGE_WEIGHT * mean, (previous, index)))
+        if (context[index] and previous >= 0 and sentences[previous].article == sentence.article
+                and usable[previous] and not context[previous]):
+            mean = (scores[previous] * words[previous] + scores[index] * words[index]) / max(1, words[previous] + words[index])
+            scored.append((PASSAGE_WEIGHT * float(mean), (previous, index)))
     scored.sort(key=lambda item: -item[0])
     return [unit for _, unit in scored]
 
 
-def _untaken(unit: tuple[int, ...], chosen: Sequence[int]) -> tuple[int, ...]:
+def _untaken(unit: tuple[int, ...], taken: set[int]) -> tuple[int, ...]:
     """What is left to take of a candidate: all of it, the second sentence of a passage whose first is taken, or nothing."""
-    if not any(i in chosen for i in unit):
+    if not taken.intersection(unit):
         return unit
-    if len(unit) == 2 and unit[0] in chosen and unit[1] not in chosen:
+    if len(unit) == 2 and unit[0] in taken and unit[1] not in taken:
         return unit[1:]
     return ()
 
@@ -293,7 +299,7 @@ def _quoted_by_named_speaker(text: str) -> bool:
     return _PRONOUN_SPEAKER.match(attribution) is None and _NAME_NEAR.match(attribution) is not None
 
 
-def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Sequence[int]) -> bool:
+def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Collection[int]) -> bool:
     """Whether the sentence before this one in its article is already in the summary."""
     previous = index - 1
     return previous >= 0 and space.sentences[previous].article == space.sentences[index].article and previous in chosen
