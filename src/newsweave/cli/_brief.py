@@ -9,6 +9,7 @@ from typing import Any
 from .._errors import InputError
 from ..batch import DEFAULT_JOBS, brief_lines
 from ..ingest import read_reports
+from ..models import Brief
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..pipeline import make_brief
 from ..render import FORMATS, render
@@ -56,10 +57,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise InputError("give two or more report files, a folder of reports, or URLs (or --batch IN.jsonl)")
     brief = make_brief(read_reports(args.paths), options=_options(args), full_analysis=not args.summary_only)
-    for note in brief.notes:
-        print(f"newsweave: {note}", file=sys.stderr)
+    _print_notes(brief)
     write_output(render(brief, args.format), args.out)
     return 0
+
+
+def _print_notes(brief: Brief) -> None:
+    """Say on stderr what the brief left out (copies, reports not in English)."""
+    for note in brief.notes:
+        print(f"newsweave: {note}", file=sys.stderr)
 
 
 def run_story(args: argparse.Namespace) -> int:
@@ -72,6 +78,7 @@ def run_story(args: argparse.Namespace) -> int:
     brief = make_brief(
         articles, options=_options(args), full_analysis=not args.summary_only, story_id=args.story, title=title
     )
+    _print_notes(brief)
     write_output(render(brief, args.format), args.out)
     return 0
 
