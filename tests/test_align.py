@@ -233,9 +233,10 @@ def test_a_wire_copy_counts_once_as_an_origin(seeds_dir):
     original, other = read_reports([str(seeds_dir)])[2], read_reports([str(seeds_dir)])[0]
     copy = Article(id="copy", source="Copy desk", text=original.text)
     brief = make_brief([other, original, copy])
-    only_copies = [c for c in brief.claims if c.sources == [2, 3]]
-    assert only_copies
-    assert all(c.origins == [[2, 3]] and c.status == "single-source" for c in only_copies)
+    assert brief.sources[2].name == "Copy desk" and brief.sources[2].copy_of == 2  # listed as a carrier
+    assert all(3 not in c.sources for c in brief.claims) and all(3 not in s.citations for s in brief.summary)
+    only_original = [c for c in brief.claims if c.sources == [2]]
+    assert only_original and all(c.status == "single-source" for c in only_original)
 
 
 def _claim_with(brief, words: str) -> dict:
@@ -248,7 +249,10 @@ def test_paraphrases_sharing_word_stems_are_one_claim(seed_brief):
     # "mediating ... crisis" / "mediation ... crisis" and "sanctions ... announced" / "announced sanctions"
     # share stems, not words: plain TF-IDF scored these pairs 0.40 and 0.38, under the 0.45 rule.
     assert _claim_with(seed_brief, "called European mediation in the Belarus political crisis").sources == [2, 3]
-    assert _claim_with(seed_brief, "which include travel bans and asset freezes").sources == [1, 3]
+    # the pair's claim is led by whichever of its sentences the summary took: Euronews's "have already announced sanctions"
+    pair = [c for c in seed_brief.claims if "which include travel bans and asset freezes" in c.text
+            or "have already announced sanctions against the Belarusian President" in c.text]
+    assert [c.sources for c in pair] == [[1, 3]]
 
 
 def test_same_topic_different_fact_stays_apart(seed_brief):

@@ -43,11 +43,11 @@ def test_reports_after_the_limit_of_one_brief_are_left_out_with_a_note() -> None
                            f"(at most {MAX_REPORTS_PER_BRIEF} per brief)"]
 
 
-def test_reports_after_the_characters_one_brief_reads_are_left_out_with_a_note(seeds_dir) -> None:
-    text = _seed_texts(seeds_dir)[0]
-    long_report = "\n\n".join([text] * (MAX_REPORT_CHARS // len(text) + 1))
+def test_reports_after_the_characters_one_brief_reads_are_left_out_with_a_note(dev_clusters) -> None:
     count = MAX_BRIEF_CHARS // MAX_REPORT_CHARS + 2
-    brief = make_brief(articles_from_documents([long_report] * count), full_analysis=False)
+    texts = [cluster["documents"][0] for cluster in dev_clusters[:count]]  # distinct reports, not copies of one
+    long_reports = ["\n\n".join([text] * (MAX_REPORT_CHARS // len(text) + 1)) for text in texts]
+    brief = make_brief(articles_from_documents(long_reports), full_analysis=False, min_sources=1)
     assert len(brief.sources) == MAX_BRIEF_CHARS // MAX_REPORT_CHARS
     assert f"reports {len(brief.sources) + 1} to {count} are left out" in brief.notes[-1]
 

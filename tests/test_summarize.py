@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from newsweave import Options, make_brief
@@ -153,3 +154,47 @@ def test_a_sentence_that_needs_its_context_comes_right_after_the_sentence_before
                 assert before.sentence.position == item.sentence.position - 1
                 followers += 1
     assert followers >= 1  # the rule keeps a pronoun sentence when its context is there, it does not ban it
+
+
+def test_a_quotation_attributed_to_a_named_speaker_stands_alone():
+    from newsweave.summarize import needs_context
+
+    # Multi-News dev reports: the speaker is named, so the reader knows whose words these are
+    for standing in ('"It\'s all about balance really," Rosannah said.',
+                     '"This was not some situation where my client hunted down Mr. Smith," said Hayes\'s attorney, John Fuller.'):
+        assert not needs_context(standing), standing
+    for dangling in ('"It\'s ruining my life," he said.', "“It seems people just don’t care anymore.”",
+                     "“This should be decided publicly,” he said."):
+        assert needs_context(dangling), dangling
+
+
+def test_a_month_after_this_and_those_defined_by_what_follows_stand_alone():
+    from newsweave.summarize import needs_context
+
+    assert not needs_context("This July, nine months after Congress failed to pass appropriations legislation, "
+                             "the government shut down again.")
+    assert not needs_context("Those killed at a checkpoint in the Abel area were attempting to flee shelling.")
+    assert not needs_context("Those who fled said the shelling went on all night.")
+    assert needs_context("This may be the last time the pageant is held.")  # "may", the verb, is not May
+    assert needs_context("These included two tanks and a helicopter.")
+
+
+def test_a_strong_sentence_that_needs_its_context_is_taken_with_the_sentence_before_it(dev_clusters):
+    from newsweave.pipeline import prepare_articles
+    from newsweave.space import sentence_space
+    from newsweave.summarize import count_words, needs_context, summarize
+
+    articles = prepare_articles(articles_from_documents(dev_clusters[0]["documents"]), min_sources=1)
+    space = sentence_space(articles, stem=True)
+    sentences = space.sentences
+    follower = next(i for i, s in enumerate(sentences) if i and needs_context(s.text)
+                    and sentences[i - 1].article == s.article and not needs_context(sentences[i - 1].text))
+
+    def scores(features):  # the pronoun sentence is the best, the one before it below every other
+        values = np.full(len(features), 0.6)
+        values[follower], values[follower - 1] = 1.0, 0.5
+        return values
+
+    budget = count_words(sentences[follower - 1].text) + count_words(sentences[follower].text)
+    chosen = summarize(articles, space, options=Options(max_words=budget), scorer=scores)
+    assert [c.sentence.text for c in chosen] == [sentences[follower - 1].text, sentences[follower].text]

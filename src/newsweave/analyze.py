@@ -1,10 +1,11 @@
-"""Split cleaned articles into sentences and mark the ones that are broken or page furniture."""
+"""Tell the language of a report, split cleaned articles into sentences and mark the ones that are broken or page furniture."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .clean import is_furniture
@@ -13,6 +14,14 @@ from .models import Article, Sentence, with_sentences
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+ANALYSIS_LANGUAGE = "en"
+"""The language the analysis reads (its sentence splitter, tagger and NER are English models)."""
+LANGUAGE_SAMPLE_CHARACTERS = 1000
+"""The language of a report is read from its first characters: enough to be sure, cheap on long reports."""
+MIN_LANGUAGE_WORDS = 20
+"""A shorter text is not judged: it is taken to be English (langid can be misled by a line or two)."""
+MIN_LANGUAGE_CONFIDENCE = 0.9
+"""A report is in another language only when langid is at least this sure of it (normalised probability)."""
 MIN_SENTENCE_WORDS = 5
 SHORT_SENTENCE_WORDS = 16
 """Sentences up to this length are checked for a finite verb: fragments left by stripped links are short."""
@@ -35,6 +44,28 @@ _PLAINLY_FINITE = re.compile(
 )
 """Forms that are (almost always) finite verbs, and past forms in -ed after the first word: a sentence
 holding one needs no tagger to tell it has a verb."""
+
+
+def report_language(text: str) -> str | None:
+    """The ISO 639-1 code of a report's language when it is long enough and langid is sure of it, else None."""
+    sample = text[:LANGUAGE_SAMPLE_CHARACTERS]
+    if len(sample.split()) < MIN_LANGUAGE_WORDS:
+        return None
+    language, confidence = language_identifier().classify(sample)
+    return language if confidence >= MIN_LANGUAGE_CONFIDENCE else None
+
+
+def is_readable(text: str) -> bool:
+    """Whether the analysis can read a report: it is in English, or too short or too mixed to tell."""
+    return report_language(text) in (None, ANALYSIS_LANGUAGE)
+
+
+@cache
+def language_identifier():  # noqa: ANN201 - py3langid's LanguageIdentifier
+    """py3langid's identifier with probabilities, its model loaded once (from the package: nothing is downloaded)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def split_sentences(articles: Sequence[Article]) -> list[Article]:

@@ -71,7 +71,8 @@ def _brief_of_line(work: tuple[JsonLine, Options, bool]) -> LineResult:
         brief = make_brief(articles, options=options, full_analysis=full_analysis, min_sources=1, story_id=story_id)
     except NewsweaveError as error:
         return LineResult(number, error=str(error))
-    return LineResult(number, brief_json=render_json(brief, indent=None), note=single_source_note(brief))
+    note = "; ".join(filter(None, [single_source_note(brief), *brief.notes])) or None
+    return LineResult(number, brief_json=render_json(brief, indent=None), note=note)
 
 
 def _parse_story(line: str) -> dict:
@@ -84,8 +85,10 @@ def _parse_story(line: str) -> dict:
 def _load_models_before_fork(full_analysis: bool) -> None:
     """Load the models once in the parent so that forked workers share them instead of each loading them."""
     from . import nlp
+    from .analyze import language_identifier
 
     nlp.sentence_splitter()
+    language_identifier()
     nlp.part_of_speech_tagger()
     if full_analysis:
         nlp.entity_recognizer()

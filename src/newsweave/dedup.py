@@ -16,7 +16,7 @@ import functools
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -250,3 +250,29 @@ class NearDuplicateIndex:
 
         return MinHash(num_perm=len(signature), hashfunc=_crc32, hashvalues=signature, permutations=self._template.permutations,
                        scheme=self._template.scheme)
+
+
+def copy_origins(texts: Sequence[str], *, threshold: float = DUPLICATE_THRESHOLD) -> list[int]:
+    """For each text, the position of the earlier text it is a copy of, or its own position when it is an origin.
+
+    Corpus mode's test, on the few reports of one brief: the same word shingles and the same
+    `DUPLICATE_THRESHOLD`, with the exact Jaccard similarity where the corpus estimates it by MinHash
+    (`NearDuplicateIndex`). The same report saved twice, or a syndicated copy with another headline
+    or footer, is one origin with several carriers.
+    """
+    shingles = [shingle_hashes(text) for text in texts]
+    origins: list[int] = []
+    for position, own in enumerate(shingles):
+        earlier = [(_jaccard(own, shingles[other]), other) for other in range(position) if origins[other] == other]
+        best = max(earlier, default=(0.0, position))
+        origins.append(best[1] if best[0] >= threshold else position)
+    return origins
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sets of shingle hashes (sorted, without repeats)."""
+    union = len(a) + len(b)
+    if not union:
+        return 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (union - shared)

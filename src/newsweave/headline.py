@@ -22,7 +22,7 @@ from unidecode import unidecode
 
 from .entities import TITLES
 from .models import Article, Insertion, Mention, Sentence, SummaryItem
-from .summarize import needs_context
+from .summarize import opens_with_pronoun
 
 if TYPE_CHECKING:
     from .entities import Entity, EntityIndex
@@ -106,7 +106,7 @@ def is_title_candidate(text: str) -> bool:
         len(text.split()) >= MIN_TITLE_WORDS
         and not _NOT_A_TITLE.match(text)
         and not _CREDIT_AT_END.search(text)
-        and not needs_context(text)
+        and not opens_with_pronoun(text)
     )
 
 

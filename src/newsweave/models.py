@@ -77,6 +77,9 @@ class BriefSource:
     url: str | None
     title: str | None
     published: str | None
+    copy_of: int | None = None
+    """The source this report is a copy of (the same report, or one outlet carrying another's text):
+    a carrier, listed but never counted as corroboration; None for a report of its own origin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +185,8 @@ class Brief:
     quotes: list[QuoteItem] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """What the brief left out to stay within its limits (newsweave.limits), e.g. the end of an overlong report."""
+    """What the brief left out and why: the end of an overlong report or sentence (newsweave.limits), reports
+    copied from another, reports not in English."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the Brief as the JSON-ready dict of the contract (the one place items become JSON)."""

@@ -8,8 +8,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError, NotEnoughSourcesError
-from .analyze import mark_verbless_fragments, split_sentences, verbless_fragments
+from .analyze import ANALYSIS_LANGUAGE, mark_verbless_fragments, report_language, split_sentences, verbless_fragments
 from .clean import clean_text
+from .dedup import copy_origins
 from .headline import name_insertions, story_title
 from .ingest import article_from_document
 from .limits import checked_articles, within_report_limits, without_long_sentences
@@ -37,11 +38,19 @@ def make_brief(
     `options` holds the tunables (summary budget, similarity thresholds; see `Options`). A brief
     compares reports, so fewer than `min_sources` reports with text is refused; batch callers pass 1
     to accept stories that only one outlet covered. A stored story passes its `title`, so its brief
-    is named as the list of stories names it. The articles given are left as they are. The limits of
-    `newsweave.limits` apply: what they leave out is said in the Brief's `notes`.
+    is named as the list of stories names it. The articles given are left as they are.
+
+    The limits of `newsweave.limits` apply. The analysis reads English: reports in another language
+    are left out, and a brief with no English report is refused. Copies of one report
+    (`dedup.copy_origins`) are one origin: the brief is made from the origins, each copy listed last
+    among the sources as a carrier (`copy_of`), and fewer than `min_sources` origins is refused.
+    What is left out is said in the Brief's `notes`.
     """
     articles, notes = within_report_limits(checked_articles(articles))
-    articles, sentence_notes = without_long_sentences(prepare_articles(articles, min_sources=min_sources))
+    readable, language_notes = _readable_articles(cleaned_articles(articles))
+    origins, carriers = _one_per_origin(readable)
+    _require_sources(origins, min_sources, copies=bool(carriers))
+    articles, sentence_notes = without_long_sentences(split_sentences(origins))
     analysis: Analysis | None = None
     entities: EntityIndex | None = None
     if full_analysis:
@@ -61,9 +70,13 @@ def make_brief(
     brief = Brief(
         id=story_id or _story_id(articles),
         title=title or story_title(articles, summary_items),
-        sources=[_source_entry(number, article) for number, article in enumerate(articles, start=1)],
+        sources=[
+            *(_source_entry(number, article) for number, article in enumerate(articles, start=1)),
+            *(_source_entry(len(articles) + number, carrier, copy_of=origin + 1)
+              for number, (carrier, origin) in enumerate(carriers, start=1)),
+        ],
         summary=summary_items,
-        notes=notes + sentence_notes,
+        notes=[*notes, *language_notes, *sentence_notes, *_carrier_notes(articles, carriers)],
     )
     return replace(brief, **analysis) if analysis is not None else brief
 
@@ -73,17 +86,74 @@ def prepare_articles(articles: Sequence[Article], *, min_sources: int = 2) -> li
 
     Refuses fewer than `min_sources` reports with text.
     """
+    kept = cleaned_articles(articles)
+    _require_sources(kept, min_sources)
+    return split_sentences(kept)
+
+
+def cleaned_articles(articles: Sequence[Article]) -> list[Article]:
+    """Copies of the reports with page furniture removed (and a date line read); reports left without text are dropped."""
     kept: list[Article] = []
     for article in articles:
         cleaned = clean_text(article.text)
         if cleaned.text.strip():
             kept.append(replace(article, text=cleaned.text, published=article.published or cleaned.published))
-    if len(kept) < max(1, min_sources):
+    return kept
+
+
+def _require_sources(articles: Sequence[Article], min_sources: int, *, copies: bool = False) -> None:
+    if len(articles) >= max(1, min_sources):
+        return
+    if copies:
         raise NotEnoughSourcesError(
-            f"a brief compares reports, and there {'is one source' if kept else 'is no source'} with text here; "
-            "give two or more reports of the same event"
+            "the reports are copies of one another (one origin), so nothing here corroborates anything; "
+            "give reports of the same event from two or more outlets"
         )
-    return split_sentences(kept)
+    raise NotEnoughSourcesError(
+        f"a brief compares reports, and there {'is one source' if articles else 'is no source'} with text here; "
+        "give two or more reports of the same event"
+    )
+
+
+def _readable_articles(articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
+    """The reports the analysis can read (English), and a note for each one left out; refuses when none is English."""
+    readable: list[Article] = []
+    notes: list[str] = []
+    left_out: list[str] = []
+    for number, article in enumerate(articles, start=1):
+        language = report_language(article.text)
+        if language in (None, ANALYSIS_LANGUAGE):
+            readable.append(article)
+        else:
+            left_out.append(language)
+            notes.append(f"report {number} ({article.source or article.id}) is not in English (language code "
+                         f"{language}) and was left out: the analysis reads English only")
+    if articles and not readable:
+        raise InputError(
+            f"no report here is in English (language codes found: {', '.join(sorted(set(left_out)))}); "
+            "the analysis reads English only: give English reports of the event"
+        )
+    return readable, notes
+
+
+def _one_per_origin(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, int]]]:
+    """The reports of distinct origins, and each copy with the position (among those) of the report it copies."""
+    origin_of = copy_origins([article.text for article in articles])
+    origins = [article for position, article in enumerate(articles) if origin_of[position] == position]
+    position_among_origins = {position: rank for rank, position in enumerate(sorted(set(origin_of)))}
+    carriers = [(article, position_among_origins[origin_of[position]])
+                for position, article in enumerate(articles) if origin_of[position] != position]
+    return origins, carriers
+
+
+def _carrier_notes(origins: Sequence[Article], carriers: Sequence[tuple[Article, int]]) -> list[str]:
+    return [f"{_report_name(len(origins) + number, carrier)} is a copy of {_report_name(origin + 1, origins[origin])}: "
+            "listed as a carrier, never counted as corroboration"
+            for number, (carrier, origin) in enumerate(carriers, start=1)]
+
+
+def _report_name(number: int, article: Article) -> str:
+    return f"[{number}] {article.source or article.id}"
 
 
 def articles_from_documents(documents: Any) -> list[Article]:
@@ -112,13 +182,14 @@ def _summary_entry(chosen: SummarySentence, entities: EntityIndex | None) -> Sum
     )
 
 
-def _source_entry(number: int, article: Article) -> BriefSource:
+def _source_entry(number: int, article: Article, *, copy_of: int | None = None) -> BriefSource:
     return BriefSource(
         id=number,
         name=article.source or article.id,
         url=article.url,
         title=article.title,
         published=article.published.isoformat() if article.published else None,
+        copy_of=copy_of,
     )
 
 

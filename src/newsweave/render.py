@@ -33,7 +33,7 @@ def render_markdown(brief: Brief) -> str:
     lines = [f"# {brief.title}", ""]
     from .headline import with_insertions  # the summarizer's modules load only when a brief is drawn
 
-    lines += [f"> Note: {note}" for note in brief.notes] + ([""] if brief.notes else [])
+    lines += [*(f"> Note: {note}" for note in brief.notes), ""] if brief.notes else []
     lines += [" ".join(f"{with_insertions(s.text, s.insertions)} {_marks(s.citations)}" for s in brief.summary), ""]
     lines += _markdown_section("Confirmed by several sources", [
         f"- {c.text} {_marks(c.sources)}{_copies_note(c)}" for c in brief.claims if c.status == "corroborated"
@@ -62,6 +62,7 @@ def render_markdown(brief: Brief) -> str:
     lines += _markdown_section("Sources", [
         f"{s.id}. {s.name}" + (f", “{s.title}”" if s.title else "")
         + (f", {s.published}" if s.published else "") + (f" <{s.url}>" if s.url else "")
+        + (f" (a copy of [{s.copy_of}], not counted as corroboration)" if s.copy_of else "")
         for s in brief.sources
     ])
     return "\n".join(lines).rstrip() + "\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -53,21 +53,37 @@ _ANTICIPATORY_IT = (
     r"\b[^,.;:]*?\b(?:that|to|whether|who|what|when|where|why|how|if)\b"
 )
 """What follows an "It" that announces a clause ("It was not immediately clear who..."): it needs no referent."""
-_TIME_NOUN = r"week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter"
+_TIME_NOUN = (
+    r"week|weekend|year|month|morning|afternoon|evening|night|season|time|spring|summer|autumn|fall|winter|"
+    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+"""Nouns after "this"/"that" that make a time ("This week", "That night", "This July"), not a reference."""
+_DEFINING_THOSE = r"those\s+(?:who|whose|\w+ed\s+(?:in|at|by|on|during|near|from|after|before|when|while)\b)"
+"""\"Those who...\", \"Those killed in...\": the people the rest of the phrase defines, not a reference."""
 _NEEDS_CONTEXT = re.compile(
     rf"^[\"“‘']?(?:{_OPENING_PHRASE})?"
+    rf"(?!{_DEFINING_THOSE})"
     rf"(?:he|she|they|his|her|its|their|him|them|it(?!{_ANTICIPATORY_IT})|(?:this|that|these|those)(?!\s+(?:{_TIME_NOUN})\b))\b",
     re.IGNORECASE,
 )
 """A sentence opening with a pronoun or demonstrative, directly or after an opening phrase ("Historically,
 this is..."): its referent is in the sentence before it. "This week" and the like stand alone, and so
-does an "It" that announces a clause."""
+does an "It" that announces a clause and "Those who..."."""
+_QUOTE_THEN_ATTRIBUTION = re.compile(r"^[\"“‘][^\n]*?[,?!.][\"”’]\s+(?P<attribution>.*)$")
+"""A sentence that opens with a quotation and goes on after it: "“It was terrifying,” said Mayor Ana Ruiz."."""
+_PRONOUN_SPEAKER = re.compile(r"(?:he|she|they|it|his|her)\b", re.IGNORECASE)
+_NAME_NEAR = re.compile(r"^.{0,79}?[A-Z]")
+"""An attribution names its speaker when a capitalised word comes early in it ("Ruiz said", "said Mayor Ruiz")."""
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
 
 
 CHECK_BATCH = 24
 """How many of the best unchecked candidates are handed to the fragment check at a time."""
+PASSAGE_WEIGHT = 1.1
+"""A passage (a sentence that needs its context with the sentence before it) scores this times its
+sentences' mean score: tuned on the dev set, 0.95-1.2 tried (BENCHMARKS.md)."""
 
 FragmentCheck = Callable[[Sequence[Sentence]], Sequence[int]]
 """Given sentences, the indices of those that are broken (`analyze.verbless_fragments`)."""
@@ -182,51 +198,108 @@ def count_words(text: str) -> int:
 
 
 def _select(space: SentenceSpace, scores: np.ndarray, options: Options, check: FragmentCheck | None) -> list[int]:
-    """Take the best sentences that fit the budget and repeat nothing already taken.
+    """Take the best candidates (`_candidates`) that fit the budget and repeat nothing already taken.
 
-    A sentence that needs its context waits until the sentence before it in its article is taken,
-    and is then considered right away (a pronoun whose referent is not in the summary misleads).
+    A sentence that needs its context is taken only right after the sentence before it in its
+    article: as a passage with it, or alone once that sentence is taken (a pronoun whose referent
+    is not in the summary misleads).
     """
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
+    words = [count_words(s.text) for s in space.sentences]
+    context = [needs_context(s.text) for s in space.sentences]
+    candidates = _candidates(space, scores, words, context)
     similarity = space.similarity.toarray()
     checked: set[int] = set()
     fragments: set[int] = set()
     chosen: list[int] = []
+    taken: set[int] = set()
     waiting: dict[int, int] = {}  # sentence -> the next sentence of its article, waiting for it
     used = 0
-    for rank, candidate in enumerate(ranked):
+    for rank, candidate in enumerate(candidates):
         queue = [candidate]
         while queue:
-            index = queue.pop()
-            sentence = space.sentences[index]
-            words = count_words(sentence.text)
-            if used + words > options.max_words:
+            unit = _untaken(queue.pop(), taken)
+            if not unit:
                 continue
-            if chosen and similarity[index, chosen].max() >= options.redundancy_similarity:
+            length = sum(words[i] for i in unit)
+            if used + length > options.max_words:
                 continue
-            if needs_context(sentence.text) and not _previous_is_chosen(space, index, chosen):
-                waiting[index - 1] = index
+            if chosen and max(similarity[i, chosen].max() for i in unit) >= options.redundancy_similarity:
                 continue
-            if check is not None and index not in checked:
-                batch = [i for i in dict.fromkeys([index, *ranked[rank : rank + CHECK_BATCH]]) if i not in checked]
+            first = unit[0]
+            if context[first] and not _previous_is_chosen(space, first, taken):
+                waiting[first - 1] = first
+                continue
+            if check is not None and not checked.issuperset(unit):
+                upcoming = [i for later in candidates[rank : rank + CHECK_BATCH] for i in later]
+                batch = [i for i in dict.fromkeys([*unit, *upcoming]) if i not in checked]
                 found = check([space.sentences[i] for i in batch])
                 fragments.update(batch[n] for n in found)
                 checked.update(batch)
-            if index in fragments:
+            if fragments.intersection(unit):
                 continue
-            chosen.append(index)
-            used += words
-            if index in waiting:
-                queue.append(waiting.pop(index))
+            chosen.extend(unit)
+            taken.update(unit)
+            used += length
+            if unit[-1] in waiting:
+                queue.append((waiting.pop(unit[-1]),))
     return chosen
 
 
+def _candidates(
+    space: SentenceSpace, scores: np.ndarray, words: Sequence[int], context: Sequence[bool]
+) -> list[tuple[int, ...]]:
+    """Every usable sentence alone, and each that needs its `context` as a passage with the sentence before it; best first.
+
+    A passage scores `PASSAGE_WEIGHT` times the mean of its two sentences' scores, weighted by their `words`.
+    """
+    sentences = space.sentences
+    usable = np.isfinite(scores)
+    scored: list[tuple[float, tuple[int, ...]]] = []
+    for index, sentence in enumerate(sentences):
+        if not usable[index]:
+            continue
+        scored.append((float(scores[index]), (index,)))
+        previous = index - 1
+        if (context[index] and previous >= 0 and sentences[previous].article == sentence.article
+                and usable[previous] and not context[previous]):
+            mean = (scores[previous] * words[previous] + scores[index] * words[index]) / max(1, words[previous] + words[index])
+            scored.append((PASSAGE_WEIGHT * float(mean), (previous, index)))
+    scored.sort(key=lambda item: -item[0])
+    return [unit for _, unit in scored]
+
+
+def _untaken(unit: tuple[int, ...], taken: set[int]) -> tuple[int, ...]:
+    """What is left to take of a candidate: all of it, the second sentence of a passage whose first is taken, or nothing."""
+    if not taken.intersection(unit):
+        return unit
+    if len(unit) == 2 and unit[0] in taken and unit[1] not in taken:
+        return unit[1:]
+    return ()
+
+
 def needs_context(text: str) -> bool:
-    """Whether a sentence cannot stand alone: it opens with a pronoun or demonstrative whose referent is before it."""
+    """Whether a sentence cannot stand alone: it opens with a pronoun or demonstrative whose referent is before it.
+
+    A quotation attributed to a named speaker ("“This should be decided publicly,” Senator Ana Ruiz
+    said.") stands alone: the reader knows whose words they are; "..., he said." does not.
+    """
+    return opens_with_pronoun(text) and not _quoted_by_named_speaker(text)
+
+
+def opens_with_pronoun(text: str) -> bool:
+    """Whether a sentence opens with a pronoun or demonstrative (after an opening quote or phrase), even inside a quotation."""
     return _NEEDS_CONTEXT.match(text) is not None
 
 
-def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Sequence[int]) -> bool:
+def _quoted_by_named_speaker(text: str) -> bool:
+    quote = _QUOTE_THEN_ATTRIBUTION.match(text)
+    if quote is None:
+        return False
+    attribution = quote["attribution"]
+    return _PRONOUN_SPEAKER.match(attribution) is None and _NAME_NEAR.match(attribution) is not None
+
+
+def _previous_is_chosen(space: SentenceSpace, index: int, chosen: Collection[int]) -> bool:
     """Whether the sentence before this one in its article is already in the summary."""
     previous = index - 1
     return previous >= 0 and space.sentences[previous].article == space.sentences[index].article and previous in chosen

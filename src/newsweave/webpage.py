@@ -167,10 +167,13 @@ def _source(source: Mapping[str, Any], claims: Sequence[Mapping[str, Any]]) -> d
     """One source of the side list: number, name, http(s) link, title and date, and the claims only it reports."""
     number = source["id"]
     only = sum(1 for c in claims if c["status"] == "single-source" and c["sources"] == [number])
+    facts = f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""
+    if source.get("copy_of"):
+        facts = f"a copy of source {int(source['copy_of'])}: not counted as corroboration"
     return {"number": int(number) if isinstance(number, int) else str(number),
             "name": str(source["name"] or f"Source {number}"), "href": safe_href(source["url"]),
             "details": [str(v) for v in (source["title"], source["published"]) if v],
-            "facts": f"{only} claim{'s' if only != 1 else ''} only here" if claims else ""}
+            "facts": facts}
 
 
 def _entity(entity: Mapping[str, Any], names: Mapping[int, str], *, link: bool) -> dict[str, Any]:

@@ -73,16 +73,25 @@ def group_claims(
     origins: Sequence[int] | None = None,
     same_fact_similarity: float = SAME_FACT_SIMILARITY,
 ) -> list[Claim]:
-    """Group usable sentences into claims, visiting them in `order` (best first); each sentence joins one claim."""
+    """Group usable sentences into claims, visiting them in `order` (best first); each sentence joins one claim.
+
+    A sentence printed twice (a report repeating a line, two copies of one text) is one claim, listed once.
+    """
     taken: set[int] = set()
     claims: list[Claim] = []
+    same_text: dict[str, list[int]] = {}
+    for row, sentence in enumerate(space.sentences):
+        same_text.setdefault(" ".join(sentence.text.split()), []).append(row)
     for index in order:
         if index in taken or space.sentences[index].broken:
             continue
         support = supporting_articles(space, index, threshold=same_fact_similarity)
-        members = [index, *(other for other in support.values() if other not in taken)]
+        repeats = same_text[" ".join(space.sentences[index].text.split())]
+        members = list(dict.fromkeys(
+            other for other in [index, *support.values(), *repeats] if other == index or other not in taken
+        ))
         taken.update(members)
-        sources = sorted({space.sentences[index].article, *support})
+        sources = sorted({space.sentences[index].article, *support, *(space.sentences[i].article for i in repeats)})
         groups = origin_groups(sources, origins)
         status = "corroborated" if len(groups) > 1 else "single-source"
         claims.append(Claim([space.sentences[i] for i in members], sources, status, groups))

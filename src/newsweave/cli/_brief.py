@@ -9,6 +9,7 @@ from typing import Any
 
 from .._errors import InputError
 from ..batch import DEFAULT_JOBS, brief_lines
+from ..models import Brief
 from ..options import DEFAULT_MAX_WORDS, Options
 from ..render import FORMATS, render
 from ..sources import json_lines, read_reports
@@ -58,8 +59,15 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import make_brief  # the summarizer's modules load only when a brief is made
 
     brief = make_brief(read_reports(args.paths), options=_options(args), full_analysis=not args.summary_only)
+    _print_notes(brief)
     write_output(render(brief, args.format), args.out)
     return 0
+
+
+def _print_notes(brief: Brief) -> None:
+    """Say on stderr what the brief left out (copies, reports not in English)."""
+    for note in brief.notes:
+        print(f"newsweave: {note}", file=sys.stderr)
 
 
 def run_story(args: argparse.Namespace) -> int:
@@ -71,6 +79,7 @@ def run_story(args: argparse.Namespace) -> int:
     with open_store(args.db, must_exist=True) as store:
         reports = story_reports(store, args.story)
     brief = story_brief(reports, options=_options(args), full_analysis=not args.summary_only)
+    _print_notes(brief)
     write_output(render(brief, args.format), args.out)
     note = single_source_note(brief)
     if note:

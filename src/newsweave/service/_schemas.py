@@ -188,7 +188,8 @@ class Brief(BaseModel):
     disagreements: list[Disagreement]
     quotes: list[QuoteItem]
     timeline: list[TimelineEntry]
-    notes: list[str] = Field(default_factory=list, description="what the brief left out to stay within its limits")
+    notes: list[str] = Field(default_factory=list, description="what the brief left out and why: the end of an overlong "
+                             "report or sentence, a copy of another report, a report not in English")
 
 
 class ErrorOut(BaseModel):
