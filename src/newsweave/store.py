@@ -230,8 +230,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
-        self._readers = threading.local()
-        self._reader_connections: list[sqlite3.Connection] = []
+        self._read_only = StoreReader(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -355,9 +354,7 @@ class Store:
                     self._save_term_counts()
             except sqlite3.Error:
                 pass
-            for reader in self._reader_connections:
-                reader.close()
-            self._reader_connections.clear()
+            self._read_only.close()
             self._db.close()
             self._db = None  # type: ignore[assignment]
 
@@ -553,19 +550,9 @@ class Store:
         return {s.id: s for s in self._summaries(f"WHERE s.id IN ({marks}) GROUP BY s.id", tuple(story_ids), reader=reader)}
 
     def _reader(self) -> sqlite3.Connection:
-        """This thread's read-only connection, opened once: searches run beside each other and beside a write
-        (WAL) instead of waiting for the store's lock."""
-        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
-        if reader is None:
-            try:
-                reader = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
-                                         check_same_thread=False)
-            except sqlite3.Error as error:
-                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
-            self._readers.db = reader
-            with self._lock:
-                self._reader_connections.append(reader)
-        return reader
+        """This thread's read-only connection: searches run beside each other and beside a write (WAL) instead
+        of waiting for the store's lock."""
+        return self._read_only.connection()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -761,7 +748,7 @@ def _feed_state(row: Sequence) -> FeedState:
     return FeedState(**values)
 
 
-class BriefReader:
+class StoreReader:
     """Reads of story versions and stored briefs on read-only connections of its own (one per thread), which never
     wait for a `Store` writing the same file (SQLite's WAL: a reader sees the last committed state)."""
 
@@ -773,14 +760,14 @@ class BriefReader:
 
     def story_version(self, story_id: str) -> tuple[int, date]:
         """A story's version (as `Store.story_version`) and the day of its newest report; NotFoundError for an unknown id."""
-        row = self._db().execute("SELECT version, updated FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = self.connection().execute("SELECT version, updated FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no story {story_id!r}", where=str(self.path))
         return int(row[0]), date.fromisoformat(row[1])
 
     def stored_brief(self, story_id: str, *, version: int | None = None) -> StoredBrief | None:
         """As `Store.stored_brief`."""
-        return _stored_brief(self._db(), story_id, version)
+        return _stored_brief(self.connection(), story_id, version)
 
     def close(self) -> None:
         """Close the connections of every thread."""
@@ -790,7 +777,8 @@ class BriefReader:
             self._connections.clear()
             self._local = threading.local()
 
-    def _db(self) -> sqlite3.Connection:
+    def connection(self) -> sqlite3.Connection:
+        """This thread's read-only connection to the store, opened on first use."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
             try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._errors import NotFoundError, StoreError
 from ..options import DEFAULT_OPTIONS, Options
-from ..store import BriefReader, Store, StoredBrief
+from ..store import Store, StoredBrief, StoreReader
 from ..story_brief import story_brief_json, story_reports
 from ._pool import BriefWorkers
 
@@ -30,7 +30,7 @@ class StoryBriefs:
     def __init__(self, store: Store, workers: BriefWorkers | None, pipeline_lock: threading.Lock, *,
                  options: Options = DEFAULT_OPTIONS) -> None:
         self._store = store
-        self._reader = BriefReader(store.path)
+        self._reader = StoreReader(store.path)
         self._workers = workers
         self._pipeline_lock = pipeline_lock
         self._options = options
