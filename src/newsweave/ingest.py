@@ -117,7 +117,8 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
-                    return _limited_body(response, max_bytes, where=url), response.headers.get("content-type", "").strip().lower()
+                    body = limited_body(response, max_bytes, where=url, too_large="the page is larger than {mb} MB; save the article text instead")
+                    return body, response.headers.get("content-type", "").strip().lower()
                 finally:
                     response.close()
     except httpx.TimeoutException as error:
@@ -180,13 +181,15 @@ def _redirect_target(current: str, location: str, *, where: str) -> str:
     return str(target)
 
 
-def _limited_body(response: Any, max_bytes: int, *, where: str) -> bytes:
+def limited_body(response: Any, max_bytes: int, *, where: str, too_large: str) -> bytes:
+    """The body of a streamed response, read until `max_bytes`; past it, FetchError with `too_large` (its `{mb}`
+    filled with the limit in MB)."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"the page is larger than {max_bytes // 1_000_000} MB; save the article text instead", where=where)
+            raise FetchError(too_large.format(mb=max_bytes // 1_000_000), where=where)
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -38,6 +38,7 @@ from .ingest import (
     USER_AGENT,
     AddressCheck,
     article_from_html,
+    limited_body,
     parse_date,
 )
 from .models import Article
@@ -469,7 +470,7 @@ class Watcher:
         if status >= 400:
             raise FeedFetchError(f"the server answered HTTP {status}; check the feed address", where=where, http_status=status)
         try:
-            body = _limited_body(response, where=where)
+            body = limited_body(response, MAX_PAGE_BYTES, where=where, too_large="the feed is larger than {mb} MB")
         except httpx.TimeoutException:
             raise _PassingError(f"the answer did not arrive within {self.settings.timeout:g} s") from None
         except httpx.HTTPError as error:
@@ -550,17 +551,6 @@ class Watcher:
 
     def _store(self, batch: list[Article]) -> int:
         return sum(result.added for result in self.store.add_articles(batch))
-
-
-def _limited_body(response: Any, *, where: str) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_PAGE_BYTES:
-            raise FetchError(f"the feed is larger than {MAX_PAGE_BYTES // 1_000_000} MB", where=where)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _retry_after(value: str | None) -> float | None:
