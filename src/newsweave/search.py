@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,8 @@ MAX_FUZZY_CANDIDATES = 5000
 MAX_QUOTES = 60
 """An entity page shows the quotes of its newest stories, this many at most."""
 RELATED_ENTITIES = 12
+KEPT_ANSWERS = 512
+"""Searches and entity lookups kept answered (the most recently asked) while nothing is written to the store."""
 MARK_START, MARK_END = "\x02", "\x03"
 """Highlight markers FTS5 puts around matched words; control characters, which no stored text holds (ingest removes
 them), so a report cannot forge one."""
@@ -348,6 +352,40 @@ def _related(db: sqlite3.Connection, entity_id: int) -> list[dict[str, Any]]:
     return sorted(related, key=lambda entity: (-entity["stories"], entity["name"]))
 
 
+# -- answers kept while the store is unchanged -----------------------------------------------------
+
+class AnswerCache:
+    """Answers (of searches, entity lookups) kept by their question while the store stays as it was: all are
+    dropped as soon as the store's version (`StoreReader.data_version`) moves, so no answer outlives a write.
+    Safe to share between threads; the answers kept are shared, so callers must not change them."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._version: int | None = None
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def get(self, version: int, question: Hashable) -> Any | None:
+        """The answer kept for `question` at store version `version`; None when there is none."""
+        with self._guard:
+            if version != self._version:
+                return None
+            answer = self._answers.get(question)
+            if answer is not None:
+                self._answers.move_to_end(question)
+            return answer
+
+    def put(self, version: int, question: Hashable, answer: Any) -> None:
+        """Keep `answer`, made from the store at `version` or later; the oldest answers go past `size`."""
+        with self._guard:
+            if version != self._version:
+                self._answers.clear()
+                self._version = version
+            self._answers[question] = answer
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+
+
 # -- searching -------------------------------------------------------------------------------------
 
 def search(db: sqlite3.Connection, query: str, *, limit: int, offset: int) -> SearchPage:
@@ -471,7 +509,8 @@ def _entities_of_unseen_word(db: sqlite3.Connection, folded: str) -> set[int]:
         "SELECT entity_id, word FROM entity_words WHERE sound = ? OR (word >= ? AND word < ? AND LENGTH(word) BETWEEN ? AND ?) "
         "LIMIT ?", (sound(folded)[0], folded[0], chr(ord(folded[0]) + 1), len(folded) - 3, len(folded) + 3,
                     MAX_FUZZY_CANDIDATES)).fetchall()
-    return {entity_id for entity_id, other in rows if same_token(folded, other)}
+    alike = {other for other in {other for _, other in rows} if same_token(folded, other)}  # each word compared once
+    return {entity_id for entity_id, other in rows if other in alike}
 
 
 def _phrase(text: str) -> str:
@@ -479,17 +518,17 @@ def _phrase(text: str) -> str:
 
 
 def _snippet(db: sqlite3.Connection, table: str, row: int, match: str, columns: tuple[int, int]) -> str:
-    """The snippet of one matched row, from the first of `columns` (the text) that holds a matched word.
+    """The snippet of one matched row, from the first of `columns` (the text, then the title) that holds a
+    matched word; the first column's when neither does.
 
-    One row at a time: FTS5 seeks each row, where a list of rows would have it run the whole query first."""
-    snippet = ""
-    for column in columns:
-        found = db.execute(f"SELECT snippet({table}, {column}, ?, ?, '…', {SNIPPET_WORDS}) FROM {table} "  # noqa: S608
-                           f"WHERE {table} MATCH ? AND rowid = ?", (MARK_START, MARK_END, match, row)).fetchone()
-        snippet = snippet or (found[0] if found else "")
-        if found and MARK_START in found[0]:
-            return str(found[0])
-    return snippet
+    One row at a time: FTS5 seeks each row, where a list of rows would have it run the whole query first. Both
+    snippets come from one statement, so the query is parsed and the row found once."""
+    first, second = (f"snippet({table}, {column}, ?, ?, '…', {SNIPPET_WORDS})" for column in columns)
+    found = db.execute(f"SELECT {first}, {second} FROM {table} WHERE {table} MATCH ? AND rowid = ?",  # noqa: S608
+                       (MARK_START, MARK_END, MARK_START, MARK_END, match, row)).fetchone()
+    if found is None:
+        return ""
+    return str(next((snippet for snippet in found if snippet and MARK_START in snippet), found[0] or ""))
 
 
 def _add_reports(db: sqlite3.Connection, hits: Sequence[tuple[SearchHit, int]]) -> None:

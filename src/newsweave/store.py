@@ -231,6 +231,7 @@ class Store:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._read_only = StoreReader(self.path)
+        self._answers = _search.AnswerCache(_search.KEPT_ANSWERS)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -370,9 +371,10 @@ class Store:
                 by_change: bool = False) -> list[StorySummary]:
         """Stories updated on or after `since`, newest first (`by_change`: the last to gain a report here first)."""
         where, parameters = ("WHERE s.updated >= ? ", (since.isoformat(),)) if since else ("", ())
-        order = "COALESCE(s.changed, s.updated) DESC" if by_change else "s.updated DESC"
-        return self._summaries(where + f"GROUP BY s.id ORDER BY {order}, s.seq DESC LIMIT ? OFFSET ?",
-                               (*parameters, limit, offset))
+        order = f"{'COALESCE(s.changed, s.updated)' if by_change else 's.updated'} DESC, s.seq DESC"
+        # the page of stories first, then the reports of those stories only are counted
+        page = f"(SELECT * FROM stories s {where}ORDER BY {order} LIMIT ? OFFSET ?)"
+        return self._summaries(f"GROUP BY s.id ORDER BY {order}", (*parameters, limit, offset), stories=page)
 
     def story(self, story_id: str) -> StorySummary:
         """One story's line of the table; NotFoundError for an unknown id."""
@@ -380,11 +382,12 @@ class Store:
             self._require_story(story_id)
             return self._summaries("WHERE s.id = ? GROUP BY s.id", (story_id,))[0]
 
-    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None) -> list[StorySummary]:
+    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None,
+                   stories: str = "stories") -> list[StorySummary]:
         query = (
             "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version, "
             "s.changed "
-            "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
+            f"FROM {stories} s JOIN articles a ON a.story_id = s.id " + tail
         )
         if reader is not None:
             rows = reader.execute(query, parameters).fetchall()
@@ -529,19 +532,29 @@ class Store:
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
         """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
-        reader = self._reader()
-        found = _search.search(reader, query, limit=limit, offset=offset)
-        return found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+        version, question = self._read_only.data_version(), ("search", query, limit, offset)
+        answer = self._answers.get(version, question)
+        if answer is None:
+            reader = self._reader()
+            found = _search.search(reader, query, limit=limit, offset=offset)
+            answer = found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+            self._answers.put(version, question, answer)
+        return answer
 
     def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
         """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
         stories on the page; NotFoundError when no stored brief names it."""
-        reader = self._reader()
-        entity_id = _search.find_entity(reader, name)
-        if entity_id is None:
-            raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
-        profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
-        return profile, self._summaries_of(reader, profile.story_ids)
+        version, question = self._read_only.data_version(), ("entity", name, limit, offset)
+        answer = self._answers.get(version, question)
+        if answer is None:
+            reader = self._reader()
+            entity_id = _search.find_entity(reader, name)
+            if entity_id is None:
+                raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+            profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
+            answer = profile, self._summaries_of(reader, profile.story_ids)
+            self._answers.put(version, question, answer)
+        return answer
 
     def _summaries_of(self, reader: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         if not story_ids:
@@ -756,6 +769,7 @@ class StoreReader:
         self.path = Path(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._version = 0
         self._guard = threading.Lock()
 
     def story_version(self, story_id: str) -> tuple[int, date]:
@@ -769,6 +783,17 @@ class StoreReader:
         """As `Store.stored_brief`."""
         return _stored_brief(self.connection(), story_id, version)
 
+    def data_version(self) -> int:
+        """A number that grows whenever the store is written, by any connection of any process: it moves on when
+        this thread's connection sees a commit (SQLite's `PRAGMA data_version` changed since it last looked), so
+        the first look of any thread after a write moves it; a thread's first look ever moves it too."""
+        seen = self.connection().execute("PRAGMA data_version").fetchone()[0]
+        if seen != getattr(self._local, "data_version", None):
+            self._local.data_version = seen
+            with self._guard:
+                self._version += 1
+        return self._version
+
     def close(self) -> None:
         """Close the connections of every thread."""
         with self._guard:
@@ -781,15 +806,18 @@ class StoreReader:
         """This thread's read-only connection to the store, opened on first use."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            try:
-                connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                             timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-            except sqlite3.Error as error:
-                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
+            connection = self._open()
             with self._guard:
                 self._connections.append(connection)
             self._local.connection = connection
         return connection
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                                   check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
 
 
 def _stored_brief(db: sqlite3.Connection, story_id: str, version: int | None) -> StoredBrief | None:
