@@ -10,6 +10,7 @@ and a store made before these tables had them built when it is opened (`build_mi
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -42,6 +43,9 @@ MAX_QUOTES = 60
 RELATED_ENTITIES = 12
 KEPT_ANSWERS = 512
 """Searches and entity lookups kept answered (the most recently asked) while nothing is written to the store."""
+SEARCHES_AT_ONCE = max(2, os.cpu_count() or 2)
+"""Searches and entity lookups worked out at the same time in one process, one per core: more threads than
+cores only take turns at Python's interpreter lock and slow each other down; the others wait their turn."""
 MARK_START, MARK_END = "\x02", "\x03"
 """Highlight markers FTS5 puts around matched words; control characters, which no stored text holds (ingest removes
 them), so a report cannot forge one."""
@@ -391,28 +395,29 @@ class AnswerCache:
 def search(db: sqlite3.Connection, query: str, *, limit: int, offset: int) -> SearchPage:
     """Stories matching every word of `query` (a name also by its other spellings), best bm25 first."""
     match, expansions = fts_query(db, query)
-    best: dict[str, SearchHit] = {}
-    rows: dict[str, int] = {}
-    """The row of the best match of each story, in report_search (a report) or story_search (the story)."""
+    best: dict[str, tuple[float, str, int]] = {}
+    """The best match of each story: its score, where ("report" or "story") and its row in report_search or
+    story_search. Plain tuples: a common word matches thousands of stories, of which one page is shown."""
     reports = db.execute(
         f"WITH found AS MATERIALIZED (SELECT rowid, bm25(report_search, {REPORT_WEIGHTS[0]}, {REPORT_WEIGHTS[1]}) "
         "AS score FROM report_search WHERE report_search MATCH ?) SELECT r.story_id, r.seq, MIN(found.score) "
         "FROM found JOIN report_stories r ON r.seq = found.rowid GROUP BY r.story_id",
         (match,)).fetchall()
     for story_id, seq, score in reports:
-        best[story_id], rows[story_id] = SearchHit(story_id, score, "report"), seq
+        best[story_id] = (score, "report", seq)
     weights = ", ".join(str(w) for w in STORY_WEIGHTS)
     for story_id, row, score in db.execute(
             f"SELECT story_id, rowid, bm25(story_search, {weights}) FROM story_search WHERE story_search MATCH ?", (match,)):
-        if story_id not in best or score < best[story_id].score:
-            best[story_id], rows[story_id] = SearchHit(story_id, score, "story"), row
-    ranked = sorted(best.values(), key=lambda hit: (hit.score, hit.story_id))
-    hits = ranked[offset:offset + limit]
+        if story_id not in best or score < best[story_id][0]:
+            best[story_id] = (score, "story", row)
+    page = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset:offset + limit]
+    hits = [SearchHit(story_id, score, found_in) for story_id, (score, found_in, _) in page]
+    rows = {story_id: row for story_id, (_, _, row) in page}
     for hit in hits:
         table, body, title = ("report_search", 1, 0) if hit.found_in == "report" else ("story_search", 2, 1)
         hit.snippet, hit.highlights = marked_text(_snippet(db, table, rows[hit.story_id], match, (body, title)))
     _add_reports(db, [(hit, rows[hit.story_id]) for hit in hits if hit.found_in == "report"])
-    return SearchPage(query=query, hits=hits, total=len(ranked), expansions=expansions)
+    return SearchPage(query=query, hits=hits, total=len(best), expansions=expansions)
 
 
 def fts_query(db: sqlite3.Connection, query: str) -> tuple[str, list[Expansion]]:
