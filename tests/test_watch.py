@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import FeedSite, free_port, http_server, running_service
+from servers import FeedSite, as_if_public, free_port, http_server, inner_server, running_service
 
 from newsweave import InputError
 from newsweave.store import Store
@@ -383,6 +383,22 @@ def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_pat
     assert state.status == "failed" and state.http_status is None
     assert state.last_error == "no answer within 0.3 s (2 tries); tried again next round"
     assert problems == [f"{base}/slow.rss: failed: {state.last_error}"]
+
+
+def test_feeds_on_private_addresses_are_refused_before_connecting_when_addresses_are_checked(tmp_path: Path) -> None:
+    site = FeedSite()
+    with inner_server() as (inner, visits), http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.put("/news.rss", _rss([]), RSS)
+        site.redirect("/moved.rss", f"{inner}/feed.rss", 302)
+        feeds = [f"{base}/news.rss", f"{base}/moved.rss", f"{inner}/feed.rss"]
+        settings = WatchSettings(pace=0, retries=0, allowed_address=as_if_public)
+        summary = Watcher(store, feeds, settings=settings).run(once=True)
+        states = {state.url: state for state in store.feed_states()}
+    assert summary.failed == 2 and states[f"{base}/news.rss"].status == "ok"
+    assert "redirects to" in states[f"{base}/moved.rss"].last_error
+    for url in feeds[1:]:
+        assert "private or local address (127.0.0.2)" in states[url].last_error
+    assert visits == []
 
 
 def test_a_temporary_redirect_is_followed_but_the_feed_keeps_its_address(tmp_path: Path) -> None:

@@ -107,11 +107,11 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
     try:
         with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, trust_env=allowed_address is None) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                request = _hop_request(client, current, allowed_address, where=url)
+                request = checked_request(client, current, allowed_address, where=url)
                 response = client.send(request, stream=True)
                 try:
                     if allowed_address is not None:
-                        _check_connected_address(response, allowed_address, current, where=url)
+                        check_connected_address(response, allowed_address, current, where=url)
                     if response.is_redirect and response.headers.get("location"):
                         current = _redirect_target(current, response.headers["location"], where=url)
                         continue
@@ -128,15 +128,18 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; give the page's final address", where=url)
 
 
-def _hop_request(client: Any, url: str, allowed_address: AddressCheck | None, *, where: str) -> Any:
-    """The GET of one hop; with `allowed_address`, sent to the checked IP of the host (Host header and TLS name kept)."""
+def checked_request(client: Any, url: str, allowed_address: AddressCheck | None, *, where: str,
+                    headers: dict[str, str] | None = None) -> Any:
+    """The GET of one hop (pages and feeds alike); with `allowed_address`, sent to the checked IP of the host (Host
+    header and TLS name kept), FetchError when the host has an address the check refuses."""
     import httpx
 
     target = httpx.URL(url)
     if allowed_address is None:
-        return client.build_request("GET", target)
+        return client.build_request("GET", target, headers=headers)
     address = _checked_address(target.host, allowed_address, url=url, where=where)
-    return client.build_request("GET", target.copy_with(host=str(address)), headers={"Host": target.netloc.decode("ascii")},
+    return client.build_request("GET", target.copy_with(host=str(address)),
+                                headers={**(headers or {}), "Host": target.netloc.decode("ascii")},
                                 extensions={"sni_hostname": target.host})
 
 
@@ -156,7 +159,7 @@ def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, wher
     return addresses[0]
 
 
-def _check_connected_address(response: Any, allowed_address: AddressCheck, url: str, *, where: str) -> None:
+def check_connected_address(response: Any, allowed_address: AddressCheck, url: str, *, where: str) -> None:
     """Refuse the answer when the peer the connection reached is not an allowed address."""
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None

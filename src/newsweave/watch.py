@@ -38,6 +38,8 @@ from .ingest import (
     USER_AGENT,
     AddressCheck,
     article_from_html,
+    check_connected_address,
+    checked_request,
     limited_body,
     parse_date,
 )
@@ -123,7 +125,8 @@ class WatchSettings:
     retries: int = DEFAULT_RETRIES
     backoff: float = RETRY_BACKOFF_SECONDS
     allowed_address: AddressCheck | None = None
-    """Which addresses linked pages may be fetched from (`ingest.public_address` for a service open to a network)."""
+    """Which addresses feeds and their linked pages may be fetched from (`ingest.public_address` for a service open
+    to a network), checked at every redirect and on the connection made."""
 
 
 # -- politeness -----------------------------------------------------------------------------------
@@ -365,7 +368,9 @@ class Watcher:
 
         summary = RoundSummary()
         self._claimed.clear()
-        with httpx.Client(timeout=self.settings.timeout, headers={"User-Agent": USER_AGENT}) as client, \
+        # no proxy from the environment when addresses are checked: a proxy would connect for us, unchecked
+        with httpx.Client(timeout=self.settings.timeout, headers={"User-Agent": USER_AGENT},
+                          trust_env=self.settings.allowed_address is None) as client, \
                 ThreadPoolExecutor(max_workers=min(WATCH_WORKERS, len(self.feeds)) or 1) as pool:
             for state in pool.map(lambda url: self.poll_feed(client, url), self.feeds):
                 if state is None:
@@ -437,13 +442,17 @@ class Watcher:
         for _ in range(MAX_REDIRECTS + 1):
             if not self._pacer.wait(url):
                 raise _StoppedError
-            try:
-                response = client.send(client.build_request("GET", url, headers=headers), stream=True)
+            allowed = self.settings.allowed_address
+            try:  # the feed's host checked as a linked page's is (a refused address fails the feed: no retry)
+                response = client.send(checked_request(client, url, allowed, where=state.fetch_url, headers=headers),
+                                       stream=True)
             except httpx.TimeoutException:
                 raise _PassingError(f"no answer within {self.settings.timeout:g} s") from None
             except httpx.HTTPError as error:
                 raise _PassingError(f"could not be fetched ({error})") from None
             try:
+                if allowed is not None:
+                    check_connected_address(response, allowed, url, where=state.fetch_url)
                 if response.is_redirect and response.headers.get("location"):
                     target = str(response.url.join(response.headers["location"]))
                     if not target.startswith(("http://", "https://")):
