@@ -87,6 +87,10 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     )
 
 
+PASSING_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+"""HTTP answers that may be different when asked again later (time-outs, too many requests, server trouble)."""
+
+
 def public_address(address: IPAddress) -> bool:
     """Whether an IP address is on the public internet (not private, loopback, link-local or reserved)."""
     return address.is_global and not (isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None
@@ -116,15 +120,18 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
                         current = _redirect_target(current, response.headers["location"], where=url)
                         continue
                     if response.status_code >= 400:
-                        raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
+                        raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url,
+                                         passing=response.status_code in PASSING_STATUSES)
                     body = limited_body(response, max_bytes, where=url, too_large="the page is larger than {mb} MB; save the article text instead")
                     return body, response.headers.get("content-type", "").strip().lower()
                 finally:
                     response.close()
     except httpx.TimeoutException as error:
-        raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url) from error
+        raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url,
+                         passing=True) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url) from error
+        raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url,
+                         passing=True) from error
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; give the page's final address", where=url)
 
 
@@ -151,7 +158,7 @@ def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, wher
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as error:
         raise FetchError(f"the host name of {url} cannot be resolved ({error.strerror or error}); check the address",
-                         where=where) from error
+                         where=where, passing=True) from error
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not allowed_address(address):

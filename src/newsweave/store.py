@@ -125,6 +125,14 @@ CREATE TABLE IF NOT EXISTS entity_quotes (
     text TEXT NOT NULL, sources TEXT NOT NULL, PRIMARY KEY (story_id, position)
 );
 CREATE INDEX IF NOT EXISTS entity_quotes_entity ON entity_quotes(entity_id);
+CREATE TABLE IF NOT EXISTS failed_pages (
+    url TEXT PRIMARY KEY,
+    lasting INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    last_failed TEXT NOT NULL,
+    next_try TEXT
+);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ("ALTER TABLE stories ADD COLUMN changed TEXT",)
@@ -203,7 +211,8 @@ class FeedState:
     new_last_round: int = 0
     new_total: int = 0
     pages_failed: int = 0
-    """Linked pages of the last round that could not be read (they are tried again next round)."""
+    """Linked pages of the last round not read that may be read later (failures that may pass, tried again after
+    a wait); pages that failed for good are remembered apart (`page_failure`) and not counted here."""
     last_error: str | None = None
     last_error_at: datetime | None = None
     errors_total: int = 0
@@ -213,6 +222,20 @@ class FeedState:
 
 
 _FEED_COLUMNS = tuple(field.name for field in fields(FeedState))
+
+
+@dataclass(slots=True)
+class PageFailure:
+    """A linked page a watched feed pointed to that could not be read (table `failed_pages`)."""
+
+    url: str
+    lasting: bool
+    """True when asking again will not help (HTTP 404 or 410, not a page, a refused address): it is not asked again."""
+    failures: int
+    last_error: str
+    last_failed: datetime
+    next_try: datetime | None = None
+    """When a failure that may pass (a time-out, HTTP 5xx) may be tried again; None for a lasting one."""
 
 
 def default_db_path() -> Path:
@@ -529,6 +552,30 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute(f"INSERT INTO feeds ({', '.join(_FEED_COLUMNS)}) VALUES ({placeholders}) "
                              f"ON CONFLICT(url) DO UPDATE SET {updates}", values)
+    def page_failure(self, url: str) -> PageFailure | None:
+        """What is kept of a linked page that could not be read; None when it never failed (or was read since)."""
+        with self._lock:
+            row = self._db.execute("SELECT url, lasting, failures, last_error, last_failed, next_try FROM failed_pages "
+                                   "WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return PageFailure(row[0], bool(row[1]), row[2], row[3], datetime.fromisoformat(row[4]),
+                           datetime.fromisoformat(row[5]) if row[5] else None)
+
+    def save_page_failure(self, failure: PageFailure) -> None:
+        """Keep (insert or replace) the failure of a linked page."""
+        next_try = failure.next_try.isoformat(timespec="seconds") if failure.next_try else None
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute("INSERT OR REPLACE INTO failed_pages (url, lasting, failures, last_error, last_failed, next_try) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (failure.url, int(failure.lasting), failure.failures,
+                                                          failure.last_error, failure.last_failed.isoformat(timespec="seconds"),
+                                                          next_try))
+
+    def forget_page_failure(self, url: str) -> None:
+        """Drop the failure kept of a page (it has been read)."""
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute("DELETE FROM failed_pages WHERE url = ?", (url,))
+
     # -- search ------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
