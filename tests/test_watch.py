@@ -408,6 +408,20 @@ def test_a_linked_page_failing_for_a_while_is_asked_again_after_doubling_waits(t
     assert failure.next_try is not None and 590 <= (failure.next_try - failure.last_failed).total_seconds() <= 600
 
 
+def test_the_watcher_names_the_stories_that_gained_reports_so_their_briefs_are_made(tmp_path: Path,
+                                                                                     dev_clusters: list[dict]) -> None:
+    texts = _texts(dev_clusters, 2)
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.put("/world.atom", _atom([(f"{base}/wire/{n}", f"Wire {n}", text) for n, text in enumerate(texts)]), ATOM)
+        changed: list[str] = []
+        watcher = Watcher(store, [f"{base}/world.atom"], settings=WatchSettings(pace=0), story_changed=changed.append)
+        watcher.run(once=True)
+        watcher.run(once=True)  # nothing new: nothing to tell
+        stories = {story.id for story in store.stories()}
+    assert sorted(changed) == sorted(stories) and len(changed) == len(set(changed))
+
+
 def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_path: Path) -> None:
     site = FeedSite()
     with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:

@@ -347,8 +347,11 @@ class Watcher:
     """Polls a list of feeds into a store, round after round, until `stop` is set."""
 
     def __init__(self, store: Store, feeds: Sequence[str], *, settings: WatchSettings = WatchSettings(),
-                 stop: threading.Event | None = None, problem: Say = _log.warning, progress: Say = _log.info) -> None:
+                 stop: threading.Event | None = None, problem: Say = _log.warning, progress: Say = _log.info,
+                 story_changed: Say | None = None) -> None:
+        """`story_changed` is told the id of each story that gained reports (the service has its brief made)."""
         self.store = store
+        self._story_changed = story_changed
         self.feeds = list(feeds)
         self.settings = settings
         self.stop = stop or threading.Event()
@@ -598,7 +601,11 @@ class Watcher:
         return failure is not None and failure.lasting
 
     def _store(self, batch: list[Article]) -> int:
-        return sum(result.added for result in self.store.add_articles(batch))
+        results = self.store.add_articles(batch)
+        if self._story_changed is not None:
+            for story_id in dict.fromkeys(r.story_id for r in results if r.added and r.story_id):
+                self._story_changed(story_id)
+        return sum(result.added for result in results)
 
 
 def _page_failure(url: str, error: InputError, earlier: PageFailure | None, now: datetime, *, every: float) -> PageFailure:
@@ -635,6 +642,9 @@ class BackgroundWatch:
     feeds: Sequence[str]
     settings: WatchSettings = field(default_factory=WatchSettings)
     stop_event: threading.Event = field(default_factory=threading.Event)
+    story_changed: Say | None = None
+    """Told the id of each story that gained reports (the service sets it, so that their briefs, and so their
+    names for search and entity pages, are made in the background as for posted reports)."""
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -652,7 +662,8 @@ class BackgroundWatch:
         try:
             with Store(self.db_path) as store:
                 Watcher(store, self.feeds, settings=self.settings, stop=self.stop_event,
-                        problem=lambda message: _log.warning("feed watcher: %s", message)).run()
+                        problem=lambda message: _log.warning("feed watcher: %s", message),
+                        story_changed=self.story_changed).run()
         except Exception:  # noqa: BLE001 - the service goes on without its watcher; the log says why
             _log.exception("the feed watcher stopped")
 
