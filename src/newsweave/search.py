@@ -10,7 +10,6 @@ and a store made before these tables had them built when it is opened (`build_mi
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -43,9 +42,6 @@ MAX_QUOTES = 60
 RELATED_ENTITIES = 12
 KEPT_ANSWERS = 512
 """Searches and entity lookups kept answered (the most recently asked) while nothing is written to the store."""
-SEARCHES_AT_ONCE = max(2, os.cpu_count() or 2)
-"""Searches and entity lookups worked out at the same time in one process, one per core: more threads than
-cores only take turns at Python's interpreter lock and slow each other down; the others wait their turn."""
 MARK_START, MARK_END = "\x02", "\x03"
 """Highlight markers FTS5 puts around matched words; control characters, which no stored text holds (ingest removes
 them), so a report cannot forge one."""

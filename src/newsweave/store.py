@@ -255,7 +255,6 @@ class Store:
         self._lock = threading.RLock()
         self._read_only = StoreReader(self.path)
         self._answers = _search.AnswerCache(_search.KEPT_ANSWERS)
-        self._searching = threading.BoundedSemaphore(_search.SEARCHES_AT_ONCE)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -583,10 +582,9 @@ class Store:
         version, question = self._read_only.data_version(), ("search", query, limit, offset)
         answer = self._answers.get(version, question)
         if answer is None:
-            with self._searching:
-                reader = self._reader()
-                found = _search.search(reader, query, limit=limit, offset=offset)
-                answer = found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+            reader = self._reader()
+            found = _search.search(reader, query, limit=limit, offset=offset)
+            answer = found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
             self._answers.put(version, question, answer)
         return answer
 
@@ -596,13 +594,12 @@ class Store:
         version, question = self._read_only.data_version(), ("entity", name, limit, offset)
         answer = self._answers.get(version, question)
         if answer is None:
-            with self._searching:
-                reader = self._reader()
-                entity_id = _search.find_entity(reader, name)
-                if entity_id is None:
-                    raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
-                profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
-                answer = profile, self._summaries_of(reader, profile.story_ids)
+            reader = self._reader()
+            entity_id = _search.find_entity(reader, name)
+            if entity_id is None:
+                raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+            profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
+            answer = profile, self._summaries_of(reader, profile.story_ids)
             self._answers.put(version, question, answer)
         return answer
 
