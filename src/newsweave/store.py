@@ -551,6 +551,7 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute(f"INSERT INTO feeds ({', '.join(_FEED_COLUMNS)}) VALUES ({placeholders}) "
                              f"ON CONFLICT(url) DO UPDATE SET {updates}", values)
+
     def page_failure(self, url: str) -> PageFailure | None:
         """What is kept of a linked page that could not be read; None when it never failed (or was read since)."""
         with self._lock:
@@ -578,7 +579,9 @@ class Store:
     # -- search ------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
-        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
+        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story;
+        answered again from memory while the store is unchanged (`search.AnswerCache`): the answer is shared, do
+        not change it."""
         version, question = self._read_only.data_version(), ("search", query, limit, offset)
         answer = self._answers.get(version, question)
         if answer is None:
@@ -590,7 +593,7 @@ class Store:
 
     def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
         """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
-        stories on the page; NotFoundError when no stored brief names it."""
+        stories on the page (kept and shared as `search`'s answers); NotFoundError when no stored brief names it."""
         version, question = self._read_only.data_version(), ("entity", name, limit, offset)
         answer = self._answers.get(version, question)
         if answer is None:
