@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -69,9 +70,12 @@ def reports(count: int) -> list[dict]:
 
 
 def timed(call: Callable[..., httpx.Response], *args: Any, keep_text: bool = False, **kwargs: Any) -> Timing:
+    """One request timed; the answer's text is kept for a page (`keep_text`) and for any answer other than 2xx."""
     start = time.perf_counter()
     answer = call(*args, **kwargs)
-    return time.perf_counter() - start, answer.status_code, answer.text if keep_text else ""
+    failed = not 200 <= answer.status_code < 300
+    text = f"{answer.request.method} {answer.request.url.raw_path.decode()}: {answer.text[:200]}" if failed else ""
+    return time.perf_counter() - start, answer.status_code, answer.text if keep_text else text
 
 
 def row(name: str, results: list[Timing], note: str = "") -> str:
@@ -221,9 +225,11 @@ def search_load(args: argparse.Namespace) -> int:
             "GET /api/search?q=WORD (a word of a report)": [("/api/search", {"q": rng.choice(words)}) for _ in range(args.queries)],
             "GET /api/search?q=WORD+WORD": [("/api/search", {"q": " ".join(rng.sample(words, 2))}) for _ in range(args.queries)],
             "GET /search?q=NAME (results page)": [("/search", {"q": rng.choice(names)}) for _ in range(args.queries)],
-            "GET /api/entities/NAME": [(f"/api/entities/{rng.choice(names)}", {}) for _ in range(args.queries)],
+            # the name quoted whole: names hold slashes ("AP Photo/LM"), question marks and the like
+            "GET /api/entities/NAME": [(f"/api/entities/{quote(rng.choice(names), safe='')}", {})
+                                       for _ in range(args.queries)],
         }
-        rows = []
+        rows, failures = [], []
         with running_service(path) as base, httpx.Client(base_url=base, timeout=120,
                                                          limits=httpx.Limits(max_connections=args.clients)) as http:
             for path_, params in list(kinds.values())[1][:20]:
@@ -233,12 +239,15 @@ def search_load(args: argparse.Namespace) -> int:
                 with ThreadPoolExecutor(args.clients) as pool:
                     results = list(pool.map(lambda request: timed(http.get, request[0], params=request[1]), requests))
                 rows.append(row(name, results, f"wall {time.perf_counter() - start:.1f} s"))
+                failures += [f"{status} {text}" for _, status, text in results if not 200 <= status < 300]
     made = f"given store {args.store}" if args.store else f"{args.reports} synthetic reports, store built in {built:.0f} s"
     print(f"{made}: {sizes[0]} reports, {sizes[1]} stories, {sizes[2]} briefs stored ({len(names)} names to query); "
           f"{args.clients} clients\n")
     print("| requests | n | p50 ms | p95 ms | max ms | errors | |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    if failures:
+        print(f"\n{len(failures)} answers other than 2xx; the first ones:\n" + "\n".join(failures[:10]))
     return 0
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -161,6 +162,28 @@ def test_the_story_page_shows_what_changed_since_the_time_given(followed: dict) 
     changes = page[page.index('id="changes"'):page.index('id="summary"')]
     assert "New sources" in changes and SEED_SOURCES[2] in changes
     assert "Newly corroborated or disputed" in changes
+
+
+def test_the_story_page_links_to_the_last_24_hours_counted_from_when_it_is_shown(followed: dict) -> None:
+    story = followed["story"]
+    followed["client"].get(f"/stories/{story}")  # kept rendered from now on
+    shown = datetime.now(UTC)
+    page = followed["client"].get(f"/stories/{story}").text
+    since = page.split(f'href="/stories/{story}?since=', 1)[1].split("#", 1)[0]
+    linked = datetime.fromisoformat(unquote(since))
+    assert shown - timedelta(days=1, minutes=2) < linked <= shown - timedelta(days=1)
+
+
+def test_a_story_page_is_kept_apart_for_each_minute_its_links_count_from(followed: dict) -> None:
+    from newsweave.service._follow import follow_spans
+
+    briefs = followed["client"].app.state.newsweave.briefs
+    brief = briefs.brief(followed["story"])
+    minute = datetime(2026, 11, 27, 8, 15, 30, tzinfo=UTC)
+    assert follow_spans(minute) == follow_spans(minute + timedelta(seconds=29))
+    pages = [briefs.page(brief, lambda _, when=when: when.isoformat(), also=tuple(follow_spans(when)))
+             for when in (minute, minute + timedelta(seconds=10), minute + timedelta(minutes=1))]
+    assert pages == [minute.isoformat(), minute.isoformat(), (minute + timedelta(minutes=1)).isoformat()]
 
 
 def test_the_story_list_marks_stories_updated_since_the_readers_previous_visit(followed: dict) -> None:

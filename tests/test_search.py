@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from servers import seed_articles
 
+from newsweave._errors import NotFoundError
 from newsweave.ingest import article_from_document
 from newsweave.service import create_app
 from newsweave.store import Store
@@ -189,6 +190,37 @@ def test_a_store_made_before_search_gets_its_index_when_opened(tmp_path: Path, s
         assert store.entity("Lukashenka")[0].name == "Alexander Lukashenko"
 
 
+def test_a_kept_answer_is_dropped_when_another_connection_writes(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with Store(path) as reader, Store(path) as writer:  # two connections, as a watcher or a worker process has
+        assert reader.search("Strasbourg")[0].total == 0
+        assert reader.search("Strasbourg")[0].total == 0  # asked again: the kept answer
+        story = writer.add_articles(_articles(SPELLS_IT_ANOTHER_WAY))[0].story_id
+        assert reader.search("Strasbourg")[0].total == 1
+        with pytest.raises(NotFoundError):
+            reader.entity("Tsikhanouskaya")
+        save_story_brief(writer, story)
+        assert reader.entity("Tsikhanouskaya")[0].story_ids == [story]
+        assert reader.search("Tsikhanowskaja")[0].total == 1
+
+
+def test_a_word_only_in_a_reports_headline_gets_the_headline_as_snippet(store: Store) -> None:
+    found, _ = store.search("onerror")
+    [hit] = found.hits
+    assert hit.found_in == "report" and hit.snippet.startswith("Ferry terminal to close")
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["onerror"]
+
+
+def test_a_page_of_the_story_list_counts_the_reports_of_its_stories(store: Store) -> None:
+    every = store.stories(limit=100)
+    assert len(every) == 4
+    for by_change in (False, True):
+        ordered = store.stories(limit=100, by_change=by_change)
+        assert [store.stories(limit=1, offset=n, by_change=by_change)[0] for n in range(4)] == ordered
+    assert sorted(story.articles for story in every) == [1, 1, 2, 3]
+    assert store.stories(limit=2, offset=4) == []
+
+
 # -- entities across stories ---------------------------------------------------------------------------
 
 def _brief(title: str, *entities: tuple[str, str, list[str]], quotes: tuple = ()) -> dict:
@@ -323,6 +355,17 @@ def test_an_unknown_entity_is_a_404_that_points_to_search(client: TestClient) ->
     assert "GET /api/search?q=Nobody%20Atall" in answer.json()["error"]
     page = client.get("/entities/Nobody Atall", headers={"accept": "text/html"})
     assert page.status_code == 404 and 'href="/search?q=Nobody+Atall"' in page.text
+
+
+def test_a_name_with_a_slash_has_its_api_answer_and_page(tmp_path: Path, ecb_reports: list[dict]) -> None:
+    with Store(tmp_path / "store.db") as store:
+        story = store.add_articles(_articles(ecb_reports[:1]))[0].story_id
+        store.save_brief(story, 1, _brief("One", ("Reuters/Ipsos", "ORG", ["Reuters/Ipsos"])))
+    with TestClient(create_app(tmp_path / "store.db", brief_workers=0)) as slashed:
+        href = "/entities/" + quote("Reuters/Ipsos", safe="")
+        assert slashed.get("/api" + href).json()["stories"][0]["id"] == story
+        page = slashed.get(href)
+        assert page.status_code == 200 and "Reuters/Ipsos" in page.text
 
 
 def test_openapi_describes_search_and_entities(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import FeedSite, free_port, http_server, running_service
+from servers import FeedSite, as_if_public, free_port, http_server, inner_server, running_service
 
 from newsweave import InputError
 from newsweave.store import Store
@@ -354,14 +354,14 @@ def test_a_linked_page_that_fails_is_tried_again_next_round_with_the_feed_read_i
     [text] = _texts(dev_clusters, 1)
     site = FeedSite()
     with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
-        site.fail("/articles/late.html", 404)
+        site.fail("/articles/late.html", 503)
         site.put("/news.rss", _rss([(f"{base}/articles/late.html", "Late report")]), RSS, etag='"v1"')
         problems: list[str] = []
         watcher = Watcher(store, [f"{base}/news.rss"], settings=WatchSettings(pace=0, retries=0), problem=problems.append)
         first = watcher.run(once=True)
         state = store.feed_state(f"{base}/news.rss")
         assert first.new == 0 and state.status == "ok" and state.pages_failed == 1 and state.etag is None
-        assert any("late.html: skipped:" in problem and "HTTP 404" in problem for problem in problems)
+        assert any("late.html: skipped:" in problem and "HTTP 503" in problem for problem in problems)
 
         site.put("/articles/late.html", _page("Late report", text), "text/html")
         second = watcher.run(once=True)
@@ -369,6 +369,57 @@ def test_a_linked_page_that_fails_is_tried_again_next_round_with_the_feed_read_i
         assert store.feed_state(f"{base}/news.rss").etag == '"v1"'  # all stored: the next ask is conditional
         assert [h.get("If-None-Match") for path, h in site.requests if path == "/news.rss"] == [None, None]
         assert watcher.run(once=True).unchanged == 1
+
+
+def test_a_linked_page_gone_for_good_is_remembered_and_not_asked_again(tmp_path: Path) -> None:
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.fail("/articles/gone.html", 410)
+        site.put("/articles/photo.jpg", b"\xff\xd8\xff\xe0 not a page", "image/jpeg")
+        links = [(f"{base}/articles/gone.html", "Withdrawn report"), (f"{base}/articles/photo.jpg", "Gallery")]
+        site.put("/news.rss", _rss(links), RSS, etag='"v1"')
+        problems: list[str] = []
+        watcher = Watcher(store, [f"{base}/news.rss"], settings=WatchSettings(pace=0, retries=0), problem=problems.append)
+        watcher.run(once=True)
+        watcher.run(once=True)
+        assert site.count("/articles/gone.html") == 1 and site.count("/articles/photo.jpg") == 1
+        assert len(problems) == 2  # each said once, when it failed
+        gone = store.page_failure(f"{base}/articles/gone.html")
+        assert gone is not None and gone.lasting and "HTTP 410" in gone.last_error
+        state = store.feed_state(f"{base}/news.rss")
+        assert state.pages_failed == 0 and state.etag == '"v1"'  # nothing left to read: the feed is asked conditionally
+        assert watcher.run(once=True).unchanged == 1
+
+
+def test_a_linked_page_failing_for_a_while_is_asked_again_after_doubling_waits(tmp_path: Path) -> None:
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.fail("/articles/busy.html", 503)
+        site.put("/news.rss", _rss([(f"{base}/articles/busy.html", "Busy report")]), RSS)
+        watcher = Watcher(store, [f"{base}/news.rss"], settings=WatchSettings(pace=0, retries=0, every=600),
+                          problem=lambda _: None)
+        asked = []
+        for _ in range(3):
+            watcher.run(once=True)
+            asked.append(site.count("/articles/busy.html"))
+        failure = store.page_failure(f"{base}/articles/busy.html")
+    assert asked == [1, 2, 2]  # again the next round, then not before one more round's time (600 s)
+    assert failure is not None and not failure.lasting and failure.failures == 2
+    assert failure.next_try is not None and 590 <= (failure.next_try - failure.last_failed).total_seconds() <= 600
+
+
+def test_the_watcher_names_the_stories_that_gained_reports_so_their_briefs_are_made(tmp_path: Path,
+                                                                                     dev_clusters: list[dict]) -> None:
+    texts = _texts(dev_clusters, 2)
+    site = FeedSite()
+    with http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.put("/world.atom", _atom([(f"{base}/wire/{n}", f"Wire {n}", text) for n, text in enumerate(texts)]), ATOM)
+        changed: list[str] = []
+        watcher = Watcher(store, [f"{base}/world.atom"], settings=WatchSettings(pace=0), story_changed=changed.append)
+        watcher.run(once=True)
+        watcher.run(once=True)  # nothing new: nothing to tell
+        stories = {story.id for story in store.stories()}
+    assert sorted(changed) == sorted(stories) and len(changed) == len(set(changed))
 
 
 def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_path: Path) -> None:
@@ -383,6 +434,22 @@ def test_a_feed_that_does_not_answer_in_time_is_tried_again_and_reported(tmp_pat
     assert state.status == "failed" and state.http_status is None
     assert state.last_error == "no answer within 0.3 s (2 tries); tried again next round"
     assert problems == [f"{base}/slow.rss: failed: {state.last_error}"]
+
+
+def test_feeds_on_private_addresses_are_refused_before_connecting_when_addresses_are_checked(tmp_path: Path) -> None:
+    site = FeedSite()
+    with inner_server() as (inner, visits), http_server(site.handler()) as base, Store(tmp_path / "news.db") as store:
+        site.put("/news.rss", _rss([]), RSS)
+        site.redirect("/moved.rss", f"{inner}/feed.rss", 302)
+        feeds = [f"{base}/news.rss", f"{base}/moved.rss", f"{inner}/feed.rss"]
+        settings = WatchSettings(pace=0, retries=0, allowed_address=as_if_public)
+        summary = Watcher(store, feeds, settings=settings).run(once=True)
+        states = {state.url: state for state in store.feed_states()}
+    assert summary.failed == 2 and states[f"{base}/news.rss"].status == "ok"
+    assert "redirects to" in states[f"{base}/moved.rss"].last_error
+    for url in feeds[1:]:
+        assert "private or local address (127.0.0.2)" in states[url].last_error
+    assert visits == []
 
 
 def test_a_temporary_redirect_is_followed_but_the_feed_keeps_its_address(tmp_path: Path) -> None:

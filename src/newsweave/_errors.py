@@ -51,6 +51,14 @@ class InputError(NewsweaveError):
 class FetchError(InputError):
     """A URL could not be fetched (unreachable, timed out, too large, not a page)."""
 
+    passing: bool
+    """True when asking again later may work (a time-out, a broken connection, HTTP 429 or 5xx, a name that did
+    not resolve); False when the answer will stay the same (HTTP 404, not a page, a refused address)."""
+
+    def __init__(self, message: str, *, where: str | None = None, option: str | None = None, passing: bool = False) -> None:
+        super().__init__(message, where=where, option=option)
+        self.passing = passing
+
 
 class NotEnoughSourcesError(InputError):
     """A brief was asked of fewer than two reports."""

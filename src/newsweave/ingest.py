@@ -87,6 +87,10 @@ def article_from_html(html: str | bytes, *, article_id: str, url: str | None = N
     )
 
 
+PASSING_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+"""HTTP answers that may be different when asked again later (time-outs, too many requests, server trouble)."""
+
+
 def public_address(address: IPAddress) -> bool:
     """Whether an IP address is on the public internet (not private, loopback, link-local or reserved)."""
     return address.is_global and not (isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None
@@ -107,36 +111,42 @@ def fetch_bytes(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: 
     try:
         with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, trust_env=allowed_address is None) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                request = _hop_request(client, current, allowed_address, where=url)
+                request = checked_request(client, current, allowed_address, where=url)
                 response = client.send(request, stream=True)
                 try:
                     if allowed_address is not None:
-                        _check_connected_address(response, allowed_address, current, where=url)
+                        check_connected_address(response, allowed_address, current, where=url)
                     if response.is_redirect and response.headers.get("location"):
                         current = _redirect_target(current, response.headers["location"], where=url)
                         continue
                     if response.status_code >= 400:
-                        raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url)
+                        raise FetchError(f"the server answered HTTP {response.status_code}; check the address", where=url,
+                                         passing=response.status_code in PASSING_STATUSES)
                     body = limited_body(response, max_bytes, where=url, too_large="the page is larger than {mb} MB; save the article text instead")
                     return body, response.headers.get("content-type", "").strip().lower()
                 finally:
                     response.close()
     except httpx.TimeoutException as error:
-        raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url) from error
+        raise FetchError(f"no answer within {timeout:g} s; check the address or try again later", where=url,
+                         passing=True) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url) from error
+        raise FetchError(f"could not be fetched ({error}); check the address and your network", where=url,
+                         passing=True) from error
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; give the page's final address", where=url)
 
 
-def _hop_request(client: Any, url: str, allowed_address: AddressCheck | None, *, where: str) -> Any:
-    """The GET of one hop; with `allowed_address`, sent to the checked IP of the host (Host header and TLS name kept)."""
+def checked_request(client: Any, url: str, allowed_address: AddressCheck | None, *, where: str,
+                    headers: dict[str, str] | None = None) -> Any:
+    """The GET of one hop (pages and feeds alike); with `allowed_address`, sent to the checked IP of the host (Host
+    header and TLS name kept), FetchError when the host has an address the check refuses."""
     import httpx
 
     target = httpx.URL(url)
     if allowed_address is None:
-        return client.build_request("GET", target)
+        return client.build_request("GET", target, headers=headers)
     address = _checked_address(target.host, allowed_address, url=url, where=where)
-    return client.build_request("GET", target.copy_with(host=str(address)), headers={"Host": target.netloc.decode("ascii")},
+    return client.build_request("GET", target.copy_with(host=str(address)),
+                                headers={**(headers or {}), "Host": target.netloc.decode("ascii")},
                                 extensions={"sni_hostname": target.host})
 
 
@@ -148,7 +158,7 @@ def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, wher
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as error:
         raise FetchError(f"the host name of {url} cannot be resolved ({error.strerror or error}); check the address",
-                         where=where) from error
+                         where=where, passing=True) from error
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not allowed_address(address):
@@ -156,7 +166,7 @@ def _checked_address(host: str, allowed_address: AddressCheck, *, url: str, wher
     return addresses[0]
 
 
-def _check_connected_address(response: Any, allowed_address: AddressCheck, url: str, *, where: str) -> None:
+def check_connected_address(response: Any, allowed_address: AddressCheck, url: str, *, where: str) -> None:
     """Refuse the answer when the peer the connection reached is not an allowed address."""
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None

@@ -125,6 +125,14 @@ CREATE TABLE IF NOT EXISTS entity_quotes (
     text TEXT NOT NULL, sources TEXT NOT NULL, PRIMARY KEY (story_id, position)
 );
 CREATE INDEX IF NOT EXISTS entity_quotes_entity ON entity_quotes(entity_id);
+CREATE TABLE IF NOT EXISTS failed_pages (
+    url TEXT PRIMARY KEY,
+    lasting INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    last_failed TEXT NOT NULL,
+    next_try TEXT
+);
 """
 _LAYOUT_1_TO_2 = ("ALTER TABLE articles ADD COLUMN placement TEXT",)
 _LAYOUT_2_TO_3: tuple[str, ...] = ("ALTER TABLE stories ADD COLUMN changed TEXT",)
@@ -203,7 +211,8 @@ class FeedState:
     new_last_round: int = 0
     new_total: int = 0
     pages_failed: int = 0
-    """Linked pages of the last round that could not be read (they are tried again next round)."""
+    """Linked pages of the last round not read that may be read later (failures that may pass, tried again after
+    a wait); pages that failed for good are remembered apart (`page_failure`) and not counted here."""
     last_error: str | None = None
     last_error_at: datetime | None = None
     errors_total: int = 0
@@ -213,6 +222,20 @@ class FeedState:
 
 
 _FEED_COLUMNS = tuple(field.name for field in fields(FeedState))
+
+
+@dataclass(slots=True)
+class PageFailure:
+    """A linked page a watched feed pointed to that could not be read (table `failed_pages`)."""
+
+    url: str
+    lasting: bool
+    """True when asking again will not help (HTTP 404 or 410, not a page, a refused address): it is not asked again."""
+    failures: int
+    last_error: str
+    last_failed: datetime
+    next_try: datetime | None = None
+    """When a failure that may pass (a time-out, HTTP 5xx) may be tried again; None for a lasting one."""
 
 
 def default_db_path() -> Path:
@@ -231,6 +254,7 @@ class Store:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._read_only = StoreReader(self.path)
+        self._answers = _search.AnswerCache(_search.KEPT_ANSWERS)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None)
@@ -370,9 +394,10 @@ class Store:
                 by_change: bool = False) -> list[StorySummary]:
         """Stories updated on or after `since`, newest first (`by_change`: the last to gain a report here first)."""
         where, parameters = ("WHERE s.updated >= ? ", (since.isoformat(),)) if since else ("", ())
-        order = "COALESCE(s.changed, s.updated) DESC" if by_change else "s.updated DESC"
-        return self._summaries(where + f"GROUP BY s.id ORDER BY {order}, s.seq DESC LIMIT ? OFFSET ?",
-                               (*parameters, limit, offset))
+        order = f"{'COALESCE(s.changed, s.updated)' if by_change else 's.updated'} DESC, s.seq DESC"
+        # the page of stories first, then the reports of those stories only are counted
+        page = f"(SELECT * FROM stories s {where}ORDER BY {order} LIMIT ? OFFSET ?)"
+        return self._summaries(f"GROUP BY s.id ORDER BY {order}", (*parameters, limit, offset), stories=page)
 
     def story(self, story_id: str) -> StorySummary:
         """One story's line of the table; NotFoundError for an unknown id."""
@@ -380,11 +405,12 @@ class Store:
             self._require_story(story_id)
             return self._summaries("WHERE s.id = ? GROUP BY s.id", (story_id,))[0]
 
-    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None) -> list[StorySummary]:
+    def _summaries(self, tail: str, parameters: tuple, *, reader: sqlite3.Connection | None = None,
+                   stories: str = "stories") -> list[StorySummary]:
         query = (
             "SELECT s.id, s.title, COUNT(a.seq), COUNT(DISTINCT NULLIF(a.source, '')), s.first_seen, s.updated, s.version, "
             "s.changed "
-            "FROM stories s JOIN articles a ON a.story_id = s.id " + tail
+            f"FROM {stories} s JOIN articles a ON a.story_id = s.id " + tail
         )
         if reader is not None:
             rows = reader.execute(query, parameters).fetchall()
@@ -525,23 +551,60 @@ class Store:
         with self._lock, self._transaction(immediate=True):
             self._db.execute(f"INSERT INTO feeds ({', '.join(_FEED_COLUMNS)}) VALUES ({placeholders}) "
                              f"ON CONFLICT(url) DO UPDATE SET {updates}", values)
+
+    def page_failure(self, url: str) -> PageFailure | None:
+        """What is kept of a linked page that could not be read; None when it never failed (or was read since)."""
+        with self._lock:
+            row = self._db.execute("SELECT url, lasting, failures, last_error, last_failed, next_try FROM failed_pages "
+                                   "WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return PageFailure(row[0], bool(row[1]), row[2], row[3], datetime.fromisoformat(row[4]),
+                           datetime.fromisoformat(row[5]) if row[5] else None)
+
+    def save_page_failure(self, failure: PageFailure) -> None:
+        """Keep (insert or replace) the failure of a linked page."""
+        next_try = failure.next_try.isoformat(timespec="seconds") if failure.next_try else None
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute("INSERT OR REPLACE INTO failed_pages (url, lasting, failures, last_error, last_failed, next_try) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (failure.url, int(failure.lasting), failure.failures,
+                                                          failure.last_error, failure.last_failed.isoformat(timespec="seconds"),
+                                                          next_try))
+
+    def forget_page_failure(self, url: str) -> None:
+        """Drop the failure kept of a page (it has been read)."""
+        with self._lock, self._transaction(immediate=True):
+            self._db.execute("DELETE FROM failed_pages WHERE url = ?", (url,))
+
     # -- search ------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
-        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story."""
-        reader = self._reader()
-        found = _search.search(reader, query, limit=limit, offset=offset)
-        return found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+        """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story;
+        answered again from memory while the store is unchanged (`search.AnswerCache`): the answer is shared, do
+        not change it."""
+        version, question = self._read_only.data_version(), ("search", query, limit, offset)
+        answer = self._answers.get(version, question)
+        if answer is None:
+            reader = self._reader()
+            found = _search.search(reader, query, limit=limit, offset=offset)
+            answer = found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+            self._answers.put(version, question, answer)
+        return answer
 
     def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
         """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
-        stories on the page; NotFoundError when no stored brief names it."""
-        reader = self._reader()
-        entity_id = _search.find_entity(reader, name)
-        if entity_id is None:
-            raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
-        profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
-        return profile, self._summaries_of(reader, profile.story_ids)
+        stories on the page (kept and shared as `search`'s answers); NotFoundError when no stored brief names it."""
+        version, question = self._read_only.data_version(), ("entity", name, limit, offset)
+        answer = self._answers.get(version, question)
+        if answer is None:
+            reader = self._reader()
+            entity_id = _search.find_entity(reader, name)
+            if entity_id is None:
+                raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
+            profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
+            answer = profile, self._summaries_of(reader, profile.story_ids)
+            self._answers.put(version, question, answer)
+        return answer
 
     def _summaries_of(self, reader: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         if not story_ids:
@@ -756,6 +819,7 @@ class StoreReader:
         self.path = Path(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._version = 0
         self._guard = threading.Lock()
 
     def story_version(self, story_id: str) -> tuple[int, date]:
@@ -769,6 +833,17 @@ class StoreReader:
         """As `Store.stored_brief`."""
         return _stored_brief(self.connection(), story_id, version)
 
+    def data_version(self) -> int:
+        """A number that grows whenever the store is written, by any connection of any process: it moves on when
+        this thread's connection sees a commit (SQLite's `PRAGMA data_version` changed since it last looked), so
+        the first look of any thread after a write moves it; a thread's first look ever moves it too."""
+        seen = self.connection().execute("PRAGMA data_version").fetchone()[0]
+        if seen != getattr(self._local, "data_version", None):
+            self._local.data_version = seen
+            with self._guard:
+                self._version += 1
+        return self._version
+
     def close(self) -> None:
         """Close the connections of every thread."""
         with self._guard:
@@ -781,15 +856,18 @@ class StoreReader:
         """This thread's read-only connection to the store, opened on first use."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            try:
-                connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                             timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-            except sqlite3.Error as error:
-                raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
+            connection = self._open()
             with self._guard:
                 self._connections.append(connection)
             self._local.connection = connection
         return connection
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                                   check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
 
 
 def _stored_brief(db: sqlite3.Connection, story_id: str, version: int | None) -> StoredBrief | None:

@@ -4,7 +4,10 @@ Each round fetches every feed with a conditional GET (the ETag / Last-Modified o
 read in full, kept per feed in the store's `feeds` table), at most one request per host every
 `pace` seconds, with a time-out and retries with exponential backoff on failures that may pass
 (time-outs, refused connections, HTTP 5xx and 429). Entries whose URL the store already holds are
-not fetched again; an entry without text of its own is read from its linked page. New reports are
+not fetched again; an entry without text of its own is read from its linked page. A linked page that
+fails for good (HTTP 404 or 410, not a page, a refused address) is remembered in the store's `failed_pages`
+and not asked again; one that fails in a way that may pass is asked again next round, then after waits
+that double, and given up after `MAX_PAGE_FAILURES` tries. New reports are
 stored in whole batches (`Store.add_articles`, one transaction each), and a feed's validators are
 kept only once all its entries are stored: a watcher stopped half-way reads the feed again next
 time and loses nothing. A feed that fails, moves (301/308: followed, and the new address kept) or
@@ -22,7 +25,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -35,15 +38,18 @@ from .ingest import (
     FETCH_TIMEOUT_SECONDS,
     MAX_PAGE_BYTES,
     MAX_REDIRECTS,
+    PASSING_STATUSES,
     USER_AGENT,
     AddressCheck,
     article_from_html,
+    check_connected_address,
+    checked_request,
     limited_body,
     parse_date,
 )
 from .models import Article
 from .sources import MIN_FEED_TEXT_WORDS, fetch_article
-from .store import FeedState, Store
+from .store import FeedState, PageFailure, Store
 
 DEFAULT_EVERY_SECONDS = 15 * 60.0
 """Time between the starts of two rounds."""
@@ -55,6 +61,10 @@ RETRY_BACKOFF_SECONDS = 1.0
 """Wait before the first retry; it doubles at each further one."""
 MAX_RETRY_WAIT_SECONDS = 60.0
 """Longest wait before one retry, whatever Retry-After asks."""
+MAX_PAGE_FAILURES = 6
+"""A linked page that failed this many times in a way that may pass (time-outs, HTTP 5xx) is given up."""
+MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
+"""Longest wait before a linked page that failed is asked again (the wait doubles from one round at each failure)."""
 WATCH_BATCH = 20
 """Reports stored per transaction: a stopped watcher has stored every whole batch, and fetches the rest next run."""
 WATCH_WORKERS = 4
@@ -68,7 +78,6 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html)", re.IGNORECASE | re.DOTALL)
 _GZIP_MAGIC = b"\x1f\x8b"
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _log = logging.getLogger("newsweave.watch")
 
@@ -123,7 +132,8 @@ class WatchSettings:
     retries: int = DEFAULT_RETRIES
     backoff: float = RETRY_BACKOFF_SECONDS
     allowed_address: AddressCheck | None = None
-    """Which addresses linked pages may be fetched from (`ingest.public_address` for a service open to a network)."""
+    """Which addresses feeds and their linked pages may be fetched from (`ingest.public_address` for a service open
+    to a network), checked at every redirect and on the connection made."""
 
 
 # -- politeness -----------------------------------------------------------------------------------
@@ -321,15 +331,27 @@ class RoundSummary:
 class _FeedRound:
     new: int = 0
     pages_failed: int = 0
+    """Linked pages not read this round that may be read later (the feed is read in full again next round)."""
     complete: bool = True
+
+
+class _PageWaitsError(Exception):
+    """A linked page is not asked this round: it failed for good, or failed lately and its wait is not over."""
+
+    def __init__(self, failure: PageFailure) -> None:
+        super().__init__(failure.last_error)
+        self.failure = failure
 
 
 class Watcher:
     """Polls a list of feeds into a store, round after round, until `stop` is set."""
 
     def __init__(self, store: Store, feeds: Sequence[str], *, settings: WatchSettings = WatchSettings(),
-                 stop: threading.Event | None = None, problem: Say = _log.warning, progress: Say = _log.info) -> None:
+                 stop: threading.Event | None = None, problem: Say = _log.warning, progress: Say = _log.info,
+                 story_changed: Say | None = None) -> None:
+        """`story_changed` is told the id of each story that gained reports (the service has its brief made)."""
         self.store = store
+        self._story_changed = story_changed
         self.feeds = list(feeds)
         self.settings = settings
         self.stop = stop or threading.Event()
@@ -365,7 +387,9 @@ class Watcher:
 
         summary = RoundSummary()
         self._claimed.clear()
-        with httpx.Client(timeout=self.settings.timeout, headers={"User-Agent": USER_AGENT}) as client, \
+        # no proxy from the environment when addresses are checked: a proxy would connect for us, unchecked
+        with httpx.Client(timeout=self.settings.timeout, headers={"User-Agent": USER_AGENT},
+                          trust_env=self.settings.allowed_address is None) as client, \
                 ThreadPoolExecutor(max_workers=min(WATCH_WORKERS, len(self.feeds)) or 1) as pool:
             for state in pool.map(lambda url: self.poll_feed(client, url), self.feeds):
                 if state is None:
@@ -437,13 +461,17 @@ class Watcher:
         for _ in range(MAX_REDIRECTS + 1):
             if not self._pacer.wait(url):
                 raise _StoppedError
-            try:
-                response = client.send(client.build_request("GET", url, headers=headers), stream=True)
+            allowed = self.settings.allowed_address
+            try:  # the feed's host checked as a linked page's is (a refused address fails the feed: no retry)
+                response = client.send(checked_request(client, url, allowed, where=state.fetch_url, headers=headers),
+                                       stream=True)
             except httpx.TimeoutException:
                 raise _PassingError(f"no answer within {self.settings.timeout:g} s") from None
             except httpx.HTTPError as error:
                 raise _PassingError(f"could not be fetched ({error})") from None
             try:
+                if allowed is not None:
+                    check_connected_address(response, allowed, url, where=state.fetch_url)
                 if response.is_redirect and response.headers.get("location"):
                     target = str(response.url.join(response.headers["location"]))
                     if not target.startswith(("http://", "https://")):
@@ -464,7 +492,7 @@ class Watcher:
         if status == 304:
             return FeedAnswer(304, moved_to=moved_to, etag=response.headers.get("etag"),
                               last_modified=response.headers.get("last-modified"))
-        if status in _RETRY_STATUSES:
+        if status in PASSING_STATUSES:
             raise _PassingError(f"the server answered HTTP {status}", http_status=status,
                                 retry_after=_retry_after(response.headers.get("retry-after")))
         if status >= 400:
@@ -513,8 +541,10 @@ class Watcher:
             except _StoppedError:
                 outcome.complete = False
                 break
+            except _PageWaitsError as waiting:
+                outcome.pages_failed += not waiting.failure.lasting  # a page given up does not hold the feed back
             except InputError as error:
-                outcome.pages_failed += 1
+                outcome.pages_failed += not (entry.link and self._given_up(entry.link))
                 self._problem(f"{entry.link or entry.entry_id}: skipped: {error.message}")
             if len(batch) >= WATCH_BATCH:
                 outcome.new += self._store(batch)
@@ -537,9 +567,7 @@ class Watcher:
             article = article_from_html(f"<html><body><article>{entry.html}</article></body></html>",
                                         article_id=entry.entry_id, url=entry.link)
         elif entry.link:
-            if not self._pacer.wait(entry.link):
-                raise _StoppedError
-            article = fetch_article(entry.link, timeout=self.settings.timeout, allowed_address=self.settings.allowed_address)
+            article = self._linked_page(entry.link)
         else:
             raise InputError(f"the entry has no link and too short a text to be a report (under {MIN_FEED_TEXT_WORDS} words)")
         article.id = entry.entry_id
@@ -549,8 +577,45 @@ class Watcher:
         article.published = entry.published or article.published
         return article
 
+    def _linked_page(self, link: str) -> Article:
+        """The page an entry links to. A page that failed for good is not asked again; one that failed in a way
+        that may pass is asked again next round, then after waits that double (`MAX_PAGE_WAIT_SECONDS` at most),
+        and given up after `MAX_PAGE_FAILURES` such failures."""
+        failure = self.store.page_failure(link)
+        now = datetime.now(UTC)
+        if failure is not None and (failure.lasting or (failure.next_try is not None and failure.next_try > now)):
+            raise _PageWaitsError(failure)
+        if not self._pacer.wait(link):
+            raise _StoppedError
+        try:
+            article = fetch_article(link, timeout=self.settings.timeout, allowed_address=self.settings.allowed_address)
+        except InputError as error:
+            self.store.save_page_failure(_page_failure(link, error, failure, now, every=self.settings.every))
+            raise
+        if failure is not None:
+            self.store.forget_page_failure(link)
+        return article
+
+    def _given_up(self, link: str) -> bool:
+        failure = self.store.page_failure(link)
+        return failure is not None and failure.lasting
+
     def _store(self, batch: list[Article]) -> int:
-        return sum(result.added for result in self.store.add_articles(batch))
+        results = self.store.add_articles(batch)
+        if self._story_changed is not None:
+            for story_id in dict.fromkeys(r.story_id for r in results if r.added and r.story_id):
+                self._story_changed(story_id)
+        return sum(result.added for result in results)
+
+
+def _page_failure(url: str, error: InputError, earlier: PageFailure | None, now: datetime, *, every: float) -> PageFailure:
+    """What to keep of a linked page that failed now: given up when the failure will not pass (or has not passed
+    in `MAX_PAGE_FAILURES` tries), else tried again after one round, then after waits that double."""
+    failures = (earlier.failures if earlier else 0) + 1
+    passing = isinstance(error, FetchError) and error.passing and failures < MAX_PAGE_FAILURES
+    wait = min(every * (2 ** (failures - 1) - 1), MAX_PAGE_WAIT_SECONDS)  # 0 after the first: the next round asks
+    return PageFailure(url, lasting=not passing, failures=failures, last_error=error.message, last_failed=now,
+                       next_try=now + timedelta(seconds=wait) if passing else None)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -577,6 +642,9 @@ class BackgroundWatch:
     feeds: Sequence[str]
     settings: WatchSettings = field(default_factory=WatchSettings)
     stop_event: threading.Event = field(default_factory=threading.Event)
+    story_changed: Say | None = None
+    """Told the id of each story that gained reports (the service sets it, so that their briefs, and so their
+    names for search and entity pages, are made in the background as for posted reports)."""
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -594,7 +662,8 @@ class BackgroundWatch:
         try:
             with Store(self.db_path) as store:
                 Watcher(store, self.feeds, settings=self.settings, stop=self.stop_event,
-                        problem=lambda message: _log.warning("feed watcher: %s", message)).run()
+                        problem=lambda message: _log.warning("feed watcher: %s", message),
+                        story_changed=self.story_changed).run()
         except Exception:  # noqa: BLE001 - the service goes on without its watcher; the log says why
             _log.exception("the feed watcher stopped")
 

@@ -80,6 +80,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.briefs.start()
         if watch is not None:
+            watch.story_changed = state.briefs.story_changed  # watched reports get their briefs as posted ones do
             watch.start()
         yield
         if watch is not None:

@@ -53,9 +53,10 @@ class StoryBriefs:
                 stored = self._made_now(story_id, version)
         return {**_shown(stored, latest_version=max(version, stored.version)), "updated": updated.isoformat()}
 
-    def page(self, brief: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> str:
-        """The page of a brief (as `brief` gives it), rendered by `render` once per story version, brief and day."""
-        key = (brief["id"], brief["version"], brief["latest_version"], brief["updated"])
+    def page(self, brief: dict[str, Any], render: Callable[[dict[str, Any]], str], *, also: tuple[Any, ...] = ()) -> str:
+        """The page of a brief (as `brief` gives it), rendered by `render` once per story version, brief and day,
+        and per value of `also` (whatever else `render` puts in the page that may change)."""
+        key = (brief["id"], brief["version"], brief["latest_version"], brief["updated"], *also)
         with self._pages_guard:
             if key in self._pages:
                 self._pages.move_to_end(key)

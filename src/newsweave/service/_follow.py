@@ -106,8 +106,10 @@ def moment(when: datetime) -> str:
 
 
 def follow_spans(now: datetime) -> list[tuple[str, str]]:
-    """The spans the story page offers to show changes over, each as (label, `since` value)."""
-    return [(label, since_parameter(now - span)) for label, span in FOLLOW_SPANS]
+    """The spans the story page offers to show changes over, each as (label, `since` value), counted back from
+    `now` to the minute (so that pages made within one minute show the same links and can be kept)."""
+    minute = as_utc(now).replace(second=0, microsecond=0)
+    return [(label, since_parameter(minute - span)) for label, span in FOLLOW_SPANS]
 
 
 def last_visit(request: Request, now: datetime) -> tuple[datetime | None, str]:

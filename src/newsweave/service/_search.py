@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from .._errors import InputError, NotFoundError
 from ..search import EntityProfile, SearchPage
@@ -37,34 +38,41 @@ _OFFSET = Query(0, ge=0, description="results to skip")
 def router() -> APIRouter:
     """The search and entity routes: the API (described in /openapi.json) and the pages (not)."""
     routes = APIRouter()
+    # {name:path}: a name may hold a slash ("AP Photo/LM"), which the address carries as %2F and the router sees decoded
     bad_query: dict[int | str, dict[str, Any]] = {
         422: {"model": ErrorOut, "description": "no words to search for, or too many"}}
     unknown: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "no stored brief names this entity"}}
     routes.add_api_route("/api/search", api_search, methods=["GET"], response_model=SearchOut, responses=bad_query,
                          tags=["api"], summary="Stories matching words, names found whatever their spelling")
-    routes.add_api_route("/api/entities/{name}", api_entity, methods=["GET"], response_model=EntityOut,
+    routes.add_api_route("/api/entities/{name:path}", api_entity, methods=["GET"], response_model=EntityOut,
                          responses=unknown, tags=["api"],
                          summary="A person, organisation or place: its stories, spellings, quotes and company")
     routes.add_api_route("/search", search_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
-    routes.add_api_route("/entities/{name}", entity_page, methods=["GET"], response_class=HTMLResponse,
+    routes.add_api_route("/entities/{name:path}", entity_page, methods=["GET"], response_class=HTMLResponse,
                          include_in_schema=False)
     return routes
 
 
-def api_search(state: State, q: str = _QUERY, limit: int = _LIMIT, offset: int = _OFFSET) -> SearchOut:
+def api_search(state: State, q: str = _QUERY, limit: int = _LIMIT, offset: int = _OFFSET) -> Response:
     """Stories whose reports, title or brief hold every word of `q`, best first."""
     found, stories = state.store.search(q, limit=limit, offset=offset)
-    return search_out(found, stories, limit=limit, offset=offset)
+    return json_answer(search_out(found, stories, limit=limit, offset=offset))
 
 
 def api_entity(name: str, state: State, limit: int = Query(ENTITY_STORIES_PER_PAGE, ge=1, le=MAX_RESULTS_PER_PAGE),
-               offset: int = _OFFSET) -> EntityOut:
+               offset: int = _OFFSET) -> Response:
     """The entity `name` stands for (any spelling): its stories newest first, spellings, quotes and company."""
     try:
         profile, stories = state.store.entity(name, limit=limit, offset=offset)
     except NotFoundError as error:
         raise error.with_hint(f"GET /api/search?q={quote(name)} searches the reports for it") from None
-    return _entity_out(profile, stories, limit=limit, offset=offset)
+    return json_answer(_entity_out(profile, stories, limit=limit, offset=offset))
+
+
+def json_answer(model: BaseModel) -> Response:
+    """A model made by the route itself as JSON, written by pydantic at once: FastAPI would check it against the
+    route's `response_model` (which still describes it in /openapi.json) in one more hop to its thread pool."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def search_page(state: State, q: str = "", page_number: int = Query(1, ge=1)) -> HTMLResponse:

@@ -54,13 +54,15 @@ def home(request: Request, state: State, page_number: int = 1) -> HTMLResponse:
 def story_page(story_id: str, state: State, since: datetime | None = None) -> HTMLResponse:
     """The brief of one stored story (its page rendered once per version); with `since`, what changed since then first."""
     brief = state.briefs.brief(story_id)
-    if since is None:
-        return HTMLResponse(state.briefs.page(brief, _story_html))
+    spans = follow_spans(datetime.now(UTC))
+    if since is None:  # the links to recent changes are part of the page: a page is kept for the minute they hold
+        return HTMLResponse(state.briefs.page(brief, lambda shown: _story_html(shown, spans=spans), also=tuple(spans)))
     changes = changes_view(story_changes(state, story_id, since), brief)
-    return HTMLResponse(_story_html(brief, changes=changes, since=since))
+    return HTMLResponse(_story_html(brief, spans=spans, changes=changes, since=since))
 
 
-def _story_html(brief: dict[str, Any], *, changes: dict[str, Any] | None = None, since: datetime | None = None) -> str:
+def _story_html(brief: dict[str, Any], *, spans: list[tuple[str, str]], changes: dict[str, Any] | None = None,
+                since: datetime | None = None) -> str:
     story_id = brief["id"]
     kicker = (f"Story · {len(brief['sources'])} source{'s' if len(brief['sources']) != 1 else ''}"
               f" · updated {day(date.fromisoformat(brief['updated']))}")
@@ -68,7 +70,7 @@ def _story_html(brief: dict[str, Any], *, changes: dict[str, Any] | None = None,
     view = brief_view(brief, kicker=kicker, note=note, link_entities=True)
     return render_template("story.html", title=brief["title"] or "Story", inline_assets=False, brief=view,
                            story_id=story_id, changes=changes, since_label=moment(since) if since else "",
-                           follow_spans=follow_spans(datetime.now(UTC)), story_feed=story_feed_path(story_id),
+                           follow_spans=spans, story_feed=story_feed_path(story_id),
                            stories_feed=STORIES_FEED)
 
 
