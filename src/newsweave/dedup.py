@@ -178,13 +178,14 @@ def _is_link_list(lines: list[str]) -> bool:
 def shingle_hashes(text: str, words: Sequence[str] | None = None) -> np.ndarray:
     """32-bit hashes of a text's runs of `SHINGLE_WORDS` words (lower-cased), without repeats. `words`: the text's
     `corpus_words` when they are at hand."""
-    words = np.fromiter(map(zlib.crc32, map(str.encode, corpus_words(text) if words is None else words)), dtype=np.uint64)
-    if len(words) == 0:
-        return words
-    width = min(SHINGLE_WORDS, len(words))
-    hashes = np.zeros(len(words) - width + 1, dtype=np.uint64)
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, corpus_words(text) if words is None else words)),
+                              dtype=np.uint64)
+    if len(word_hashes) == 0:
+        return word_hashes
+    width = min(SHINGLE_WORDS, len(word_hashes))
+    hashes = np.zeros(len(word_hashes) - width + 1, dtype=np.uint64)
     for offset in range(width):
-        hashes = (hashes * np.uint64(_SHINGLE_BASE) + words[offset : offset + len(hashes)]) & np.uint64(0xFFFFFFFF)
+        hashes = (hashes * np.uint64(_SHINGLE_BASE) + word_hashes[offset : offset + len(hashes)]) & np.uint64(0xFFFFFFFF)
     return np.unique(hashes)
 
 
