@@ -1,6 +1,6 @@
 """Story grouping benchmark: newsweave's incremental grouping against TF-IDF + agglomerative clustering.
 
-    python bench/grouping.py [--repeats 3] [--seed S] [--seeds 0 1 2 3 4]
+    python bench/grouping.py [--repeats 3] [--seed S] [--seeds 0 1 2 3 4] [--batch-size N]
 
 Four shuffled streams, each scored beside the baseline in the same run:
 
@@ -16,17 +16,21 @@ Four shuffled streams, each scored beside the baseline in the same run:
 
 B-cubed precision/recall/F1 against the true clusters (events); a page newsweave leaves out (not a
 news report) counts as a story of its own. The baseline (bench/cluster_baseline.py): TF-IDF +
-average-linkage agglomerative clustering at cosine distance 0.8 over the texts. Times are
-in-process (one process), best of `--repeats`, vectorizing included. A second table times whole
+average-linkage agglomerative clustering at cosine distance 0.8 over the texts. newsweave decides
+`--batch-size` reports at a time (default 1000, as `cluster`; `--batch-size 200` as `ingest`). Times
+are in-process (one process), best of `--repeats`, vectorizing included. A second table times whole
 processes (start-up, reading and writing included) on the Multi-News undated stream, taking turns:
 `newsweave cluster` (pages read by as many processes as CPUs), the same with `--jobs 1`, and
 `python bench/cluster_baseline.py`; wall time and CPU time (`--process-only` prints this table
-alone). `--seeds` prints B3 F1 over several shuffles instead.
+alone). newsweave's modules are byte-compiled first, as `pip install` leaves them (the baseline's
+scikit-learn is): with PYTHONDONTWRITEBYTECODE set, an editable install would otherwise compile them
+from source in every run. `--seeds` prints B3 F1 over several shuffles instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -48,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cluster_baseline import cluster_texts  # noqa: E402
 
 from newsweave.models import Article  # noqa: E402
-from newsweave.stream import StreamGrouper, batches  # noqa: E402
+from newsweave.stream import STREAM_BATCH, StreamGrouper, batches  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 DEFAULT_DEV = DATA / "multinews-dev.jsonl"
@@ -125,11 +129,12 @@ def b_cubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, fl
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def run_newsweave(articles: Sequence[Article]) -> tuple[dict[str, str], Counter]:
-    """newsweave's stream grouping, as `newsweave cluster` runs it; a page left out becomes its own story."""
+def run_newsweave(articles: Sequence[Article], batch_size: int = STREAM_BATCH) -> tuple[dict[str, str], Counter]:
+    """newsweave's stream grouping, as `newsweave cluster` runs it (batches of `STREAM_BATCH`; `ingest` decides
+    200 at a time); a page left out becomes its own story."""
     copies = [Article(id=a.id, text=a.text, source=a.source, title=a.title, published=a.published) for a in articles]
     stream = StreamGrouper()
-    decisions = [d for batch in batches(copies) for d in stream.decide(batch)]
+    decisions = [d for batch in batches(copies, batch_size) for d in stream.decide(batch)]
     predicted = {d.article_id: d.story_id or f"alone:{d.article_id}" for d in decisions}
     return predicted, Counter(d.dropped_reason for d in decisions if d.dropped_reason)
 
@@ -189,7 +194,7 @@ def print_quality_table(args: argparse.Namespace) -> Counter:
     dropped_on_multinews = Counter()
     for stream, build in streams(args, args.seed):
         articles, truth = build()
-        (ours, dropped), our_time = timed(run_newsweave, articles, args.repeats)
+        (ours, dropped), our_time = timed(lambda stream: run_newsweave(stream, args.batch_size), articles, args.repeats)
         theirs, their_time = timed(run_baseline, articles, args.repeats)
         if stream == "Multi-News undated":
             dropped_on_multinews = dropped
@@ -203,6 +208,7 @@ def print_quality_table(args: argparse.Namespace) -> Counter:
 def print_process_table(args: argparse.Namespace) -> None:
     """Whole processes on the Multi-News undated stream, start-up included."""
     articles, _ = build_stream(args.dev, seed=MULTINEWS_SEED if args.seed is None else args.seed, dated=False)
+    compileall.compile_dir(ROOT / "src", quiet=1)
     folder = Path(tempfile.mkdtemp(prefix="newsweave-bench-"))
     try:
         stream = folder / "stream.jsonl"
@@ -232,7 +238,7 @@ def print_seed_table(args: argparse.Namespace) -> None:
     for seed in args.seeds:
         for stream, build in streams(args, seed):
             articles, truth = build()
-            ours = b_cubed(run_newsweave(articles)[0], truth)[2]
+            ours = b_cubed(run_newsweave(articles, args.batch_size)[0], truth)[2]
             theirs = b_cubed(run_baseline(articles), truth)[2]
             scores[stream].append((ours, theirs))
     for stream, pairs in scores.items():
@@ -250,6 +256,8 @@ def main() -> None:
                         f"{ECB_SEED} for ECB+)")
     parser.add_argument("--seeds", type=int, nargs="+", help="print B3 F1 over these shuffles instead of the tables")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=STREAM_BATCH,
+                        help=f"reports newsweave decides together (default: {STREAM_BATCH}, as `cluster`; `ingest` uses 200)")
     parser.add_argument("--process-only", action="store_true", help="print the whole-process table only")
     args = parser.parse_args()
     if args.process_only:

@@ -239,3 +239,13 @@ def test_the_address_actually_connected_to_is_checked(news_site):
     with pytest.raises(FetchError, match="private or local address"):
         fetch_article(f"{news_site}/belarus/macron.html", allowed_address=allowed_once)
     assert len(checked) == 2
+
+
+def test_each_control_character_is_removed_or_made_a_line_break_and_a_text_without_any_is_kept_whole():
+    from newsweave.ingest import without_control_characters
+
+    kept = "Tab\tnew line\ncarriage return\r and é, ’, 中文"
+    assert without_control_characters(kept) is kept
+    for code in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]:
+        assert without_control_characters(f"a{chr(code)}b") == "ab"
+    assert without_control_characters("a\x0bb\x0cc") == "a\nb\nc"

@@ -54,3 +54,28 @@ def test_pages_read_by_two_processes_are_decided_as_by_one(dev_clusters, monkeyp
            for d in StreamGrouper(jobs=2).decide(copies)]
     assert two == alone
     assert len({story for _, story, _, _, _ in alone if story}) > 1
+
+
+def test_a_page_read_in_one_pass_is_fingerprinted_signed_and_read_as_by_each_step_alone(dev_clusters):
+    import numpy as np
+
+    from newsweave.dedup import NUM_PERM, clean_for_corpus, minhash_signature, text_fingerprint
+    from newsweave.group import read_report
+    from newsweave.stream import group_text, read_page
+
+    articles = _articles(dev_clusters[:20])
+    articles[0].title = "A headline of the report"
+    for article in articles:
+        page = read_page(article, NUM_PERM)
+        text, reason, published = clean_for_corpus(article.text)
+        assert (page.text, page.reason, page.published) == (text, reason, published)
+        assert page.fingerprint == text_fingerprint(text or article.text) == read_page(article).fingerprint
+        if reason is not None:
+            assert page.signature is None and page.reading is None
+            continue
+        assert np.array_equal(page.signature, minhash_signature(text))
+        alone = read_report(group_text(article.title, text), article.published or published)
+        assert page.reading.facts == alone.facts
+        assert np.array_equal(page.reading.terms.columns, alone.terms.columns)
+        assert np.array_equal(page.reading.terms.counts, alone.terms.counts)
+    assert sum(read_page(a, NUM_PERM).reading is not None for a in articles) > 10

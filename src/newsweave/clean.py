@@ -132,7 +132,10 @@ def is_furniture(line: str) -> bool:
     if FURNITURE_OPENING.match(line):
         return True
     lowered = line.lower()
-    return any(keyword in lowered and rule.search(line) for keyword, rule in FURNITURE_ANYWHERE)
+    for keyword, rule in FURNITURE_ANYWHERE:  # a plain loop: this runs on every line of every page
+        if keyword in lowered and rule.search(line):
+            return True
+    return False
 
 
 def _read_date_line(text: str) -> tuple[str, date | None]:

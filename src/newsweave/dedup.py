@@ -139,15 +139,24 @@ def clean_for_corpus(raw: str) -> CorpusText:
     return CorpusText(cleaned.text, reason, cleaned.published)
 
 
-def text_fingerprint(text: str) -> str:
-    """A hash of a text's words (case and spacing ignored): equal for the same report saved twice."""
-    words = " ".join(_WORD.findall(text.lower()))
-    return hashlib.sha1(words.encode("utf-8")).hexdigest()
+def text_fingerprint(text: str, words: Sequence[str] | None = None) -> str:
+    """A hash of a text's words (case and spacing ignored): equal for the same report saved twice. `words`: the
+    text's `corpus_words` when they are at hand."""
+    joined = " ".join(corpus_words(text) if words is None else words)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+
+
+def corpus_words(text: str) -> list[str]:
+    """A text's words, lower-cased, as its fingerprint and its shingles read them."""
+    return _WORD.findall(text.lower())
 
 
 def _line_kind(line: str) -> str | None:
     lowered = line.lower()
-    return next((kind for kind, keyword, rule in _KIND_RULES if keyword in lowered and rule.search(line)), None)
+    for kind, keyword, rule in _KIND_RULES:  # a plain loop: this runs on every line of every page
+        if keyword in lowered and rule.search(line):
+            return kind
+    return None
 
 
 def _is_news_brief(lines: list[str]) -> bool:
@@ -166,15 +175,17 @@ def _is_link_list(lines: list[str]) -> bool:
     return prose_words / sum(len(line.split()) for line in lines) < MIN_SENTENCE_SHARE
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """32-bit hashes of a text's runs of `SHINGLE_WORDS` words (lower-cased), without repeats."""
-    words = np.fromiter(map(zlib.crc32, map(str.encode, _WORD.findall(text.lower()))), dtype=np.uint64)
-    if len(words) == 0:
-        return words
-    width = min(SHINGLE_WORDS, len(words))
-    hashes = np.zeros(len(words) - width + 1, dtype=np.uint64)
+def shingle_hashes(text: str, words: Sequence[str] | None = None) -> np.ndarray:
+    """32-bit hashes of a text's runs of `SHINGLE_WORDS` words (lower-cased), without repeats. `words`: the text's
+    `corpus_words` when they are at hand."""
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, corpus_words(text) if words is None else words)),
+                              dtype=np.uint64)
+    if len(word_hashes) == 0:
+        return word_hashes
+    width = min(SHINGLE_WORDS, len(word_hashes))
+    hashes = np.zeros(len(word_hashes) - width + 1, dtype=np.uint64)
     for offset in range(width):
-        hashes = (hashes * np.uint64(_SHINGLE_BASE) + words[offset : offset + len(hashes)]) & np.uint64(0xFFFFFFFF)
+        hashes = (hashes * np.uint64(_SHINGLE_BASE) + word_hashes[offset : offset + len(hashes)]) & np.uint64(0xFFFFFFFF)
     return np.unique(hashes)
 
 
@@ -182,13 +193,14 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
-def minhash_signature(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
-    """The MinHash signature of a text's word shingles (datasketch; the same in every process and run)."""
+def minhash_signature(text: str, num_perm: int = NUM_PERM, words: Sequence[str] | None = None) -> np.ndarray:
+    """The MinHash signature of a text's word shingles (datasketch; the same in every process and run). `words`: the
+    text's `corpus_words` when they are at hand."""
     from datasketch import MinHash
 
     template = _minhash_template(num_perm)
     minhash = MinHash(num_perm=num_perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
-    minhash.update_batch(shingle_hashes(text).tolist())
+    minhash.update_batch(shingle_hashes(text, words).tolist())
     return minhash.hashvalues
 
 

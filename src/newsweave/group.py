@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -153,13 +153,25 @@ class ReportReading:
     """All grouping reads of one report, with no state of the stream: its facts and its word counts."""
 
     facts: ReportFacts
-    terms: Counter[str]
-    """Its words as `TermWeights.count` counts them (capitalised words `NAME_WEIGHT` times)."""
+    terms: HashedTerms
+    """Its words as `TermWeights.count` counts them (capitalised words `NAME_WEIGHT` times), hashed."""
+
+
+class HashedTerms(NamedTuple):
+    """A report's word counts (`term_counts`) by hashed column (`_column`), as one row of `TermWeights.rows`."""
+
+    columns: np.ndarray
+    counts: np.ndarray
 
 
 def read_report(text: str, published: date | None = None) -> ReportReading:
     """What grouping reads of a report (a pure function of its text and date: it may run in another process)."""
-    return ReportReading(report_facts(text, published), term_counts(text))
+    return ReportReading(report_facts(text, published), hashed_terms(term_counts(text)))
+
+
+def hashed_terms(terms: Counter[str]) -> HashedTerms:
+    """Word counts by hashed column (two words may share a column: `TermWeights.rows` adds them up)."""
+    return HashedTerms(np.fromiter(map(_column, terms), np.int32, len(terms)), np.fromiter(terms.values(), np.float32, len(terms)))
 
 
 def term_counts(text: str) -> Counter[str]:
@@ -306,20 +318,16 @@ class TermWeights:
     def count(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Term counts of texts (`term_counts`) hashed into `HASHED_FEATURES` columns as scikit-learn's
         HashingVectorizer does (nothing learned)."""
-        return self.hashed([term_counts(text) for text in texts])
+        return self.rows([hashed_terms(term_counts(text)) for text in texts])
 
     @staticmethod
-    def hashed(counted: Sequence[Counter[str]]) -> sp.csr_matrix:
-        """Word counts (`term_counts`) as rows of hashed columns."""
-        indptr: list[int] = [0]
-        indices: list[int] = []
-        data: list[int] = []
-        for terms in counted:
-            indices.extend(map(_column, terms))
-            data.extend(terms.values())
-            indptr.append(len(indices))
-        counts = sp.csr_matrix((np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
-                               shape=(len(counted), HASHED_FEATURES))
+    def rows(hashed: Sequence[HashedTerms]) -> sp.csr_matrix:
+        """Hashed word counts (`hashed_terms`) as the rows of a matrix."""
+        indptr = np.zeros(len(hashed) + 1, np.int64)
+        indptr[1:] = np.cumsum([len(terms.columns) for terms in hashed])
+        columns = np.concatenate([terms.columns for terms in hashed]) if hashed else np.zeros(0, np.int32)
+        values = np.concatenate([terms.counts for terms in hashed]) if hashed else np.zeros(0, np.float32)
+        counts = sp.csr_matrix((values, columns, indptr), shape=(len(hashed), HASHED_FEATURES))
         counts.sum_duplicates()
         return counts
 
@@ -393,7 +401,7 @@ class StoryGrouper:
             return []
         readings = [r.reading or read_report(r.text, r.published) for r in reports]
         facts = [reading.facts for reading in readings]
-        counts = self.weights.hashed([reading.terms for reading in readings])
+        counts = self.weights.rows([reading.terms for reading in readings])
         self.weights.learn(counts)
         vectors = self.weights.weigh(counts)
         batch = (vectors @ vectors.T).toarray()

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .dedup import NearDuplicateIndex, clean_for_corpus, minhash_signature, text_fingerprint
+from .dedup import NearDuplicateIndex, clean_for_corpus, corpus_words, minhash_signature, text_fingerprint
 from .group import GroupInput, Placement, ReportReading, StoryGrouper, read_report
 from .models import Article
 
@@ -77,8 +77,8 @@ class StreamGrouper:
 
     def __init__(self, *, grouper: StoryGrouper | None = None, duplicates: NearDuplicateIndex | None = None,
                  same_text: SameText | None = None, jobs: int = 1) -> None:
-        """`jobs` > 1: each batch's pages are cleaned and read (`read_page`, `read_report`) by that many processes
-        (forked; for a single-threaded program such as `newsweave cluster`), then decided in this one."""
+        """`jobs` > 1: each batch's pages are cleaned, signed and read (`read_page`) by that many processes (forked;
+        for a single-threaded program such as `newsweave cluster`), then decided in this one."""
         self.grouper = grouper or StoryGrouper()
         self.jobs = jobs
         self.duplicates = duplicates or NearDuplicateIndex()
@@ -90,16 +90,18 @@ class StreamGrouper:
 
     def decide(self, articles: Sequence[Article], *, arrived: date | None = None) -> list[Decision]:
         """One decision per article, in order; `arrived` is the day the batch came in (when known)."""
+        read = functools.partial(read_page, num_perm=self.duplicates.num_perm)
         with _workers(self.jobs if len(articles) >= PARALLEL_MIN_PAGES else 1) as map_pages:
-            decisions = [self._decision(article, page) for article, page in zip(articles, map_pages(read_page, articles), strict=True)]
-            self._decide(decisions, arrived, map_pages)
+            pages = map_pages(read, articles)
+        decisions = [self._decision(article, page) for article, page in zip(articles, pages, strict=True)]
+        self._decide(decisions, pages, arrived)
         return decisions
 
-    def _decide(self, decisions: list[Decision], arrived: date | None, map_pages: _Map) -> None:
+    def _decide(self, decisions: list[Decision], pages: Sequence[Page], arrived: date | None) -> None:
         batch: dict[str, Decision] = {}
         repeats: list[tuple[Decision, Decision | Earlier]] = []
-        reports: list[Decision] = []
-        for decision in decisions:
+        reports: list[tuple[Decision, Page]] = []
+        for decision, page in zip(decisions, pages, strict=True):
             earlier = batch.get(decision.fingerprint) or self._earlier(decision.fingerprint)
             if earlier is not None:
                 decision.repeat, decision.duplicate_of, decision.dropped_reason = True, earlier.article_id, earlier.dropped_reason
@@ -107,12 +109,9 @@ class StreamGrouper:
                 continue
             batch[decision.fingerprint] = decision
             if decision.dropped_reason is None:
-                reports.append(decision)
-        sign = functools.partial(minhash_signature, num_perm=self.duplicates.num_perm)
-        origins: list[Decision] = []
-        for decision, signature in zip(reports, map_pages(sign, [d.text for d in reports]), strict=True):
-            self._find_origin(decision, signature, origins)
-        self._group(origins, arrived, map_pages)
+                reports.append((decision, page))
+        origins = [(decision, page.reading) for decision, page in reports if self._is_origin(decision, page.signature)]
+        self._group(origins, arrived)
         for decision in decisions:
             if decision.duplicate_of is not None and not decision.repeat:
                 decision.story_id = self._story_of_origin.get(decision.duplicate_of)
@@ -139,20 +138,20 @@ class StreamGrouper:
     def _earlier(self, fingerprint: str) -> Earlier | None:
         return self._same_text(fingerprint) if self._same_text is not None else self._seen.get(fingerprint)
 
-    def _find_origin(self, decision: Decision, signature: np.ndarray, origins: list[Decision]) -> None:
-        """A copy of an indexed report gets its origin; any other report is indexed and waits to be grouped."""
+    def _is_origin(self, decision: Decision, signature: np.ndarray | None) -> bool:
+        """Whether a report is an origin, indexed and waiting to be grouped; a copy of an indexed report gets its origin."""
+        assert signature is not None, "every news report is signed by `read_page`"
         origin = self.duplicates.origin_of(signature)
         if origin is not None:
             decision.duplicate_of = origin
-            return
+            return False
         self.duplicates.add(decision.article_id, signature)
         decision.signature = signature
-        origins.append(decision)
+        return True
 
-    def _group(self, origins: list[Decision], arrived: date | None, map_pages: _Map) -> None:
-        readings = map_pages(_read_report, [(_group_text(d), d.article.published) for d in origins])
-        reports = [group_input(d, arrived, reading) for d, reading in zip(origins, readings, strict=True)]
-        for decision, placement in zip(origins, self.grouper.assign(reports), strict=True):
+    def _group(self, origins: list[tuple[Decision, ReportReading | None]], arrived: date | None) -> None:
+        reports = [group_input(d, arrived, reading) for d, reading in origins]
+        for (decision, _), placement in zip(origins, self.grouper.assign(reports), strict=True):
             decision.story_id, decision.placement = placement.story_id, placement
             self._story_of_origin[decision.article_id] = placement.story_id
 
@@ -174,16 +173,23 @@ class Page(NamedTuple):
     reason: str | None
     published: date | None
     fingerprint: str
+    signature: np.ndarray | None = None
+    """A news report's MinHash signature, when `read_page` was given `num_perm`."""
+    reading: ReportReading | None = None
+    """What grouping reads of a news report (`group.read_report`), when `read_page` was given `num_perm`."""
 
 
-def read_page(article: Article) -> Page:
-    """Clean a page, say whether it is a news report and hash its words (a pure function)."""
+def read_page(article: Article, num_perm: int | None = None) -> Page:
+    """Clean a page, say whether it is a news report and hash its words (a pure function). With `num_perm`, a news
+    report is also signed (MinHash of that many permutations) and read by grouping: all the work on a page that
+    needs no state of the stream, done in one go (in a worker process when there are several), its words found once."""
     text, reason, published = clean_for_corpus(article.text)
-    return Page(text, reason, published, text_fingerprint(text or article.text))
-
-
-def _read_report(text_and_date: tuple[str, date | None]) -> ReportReading:
-    return read_report(*text_and_date)
+    words = corpus_words(text or article.text)
+    page = Page(text, reason, published, text_fingerprint(text, words))
+    if num_perm is None or reason is not None:
+        return page
+    return page._replace(signature=minhash_signature(text, num_perm, words if text else None),
+                         reading=read_report(group_text(article.title, text), article.published or published))
 
 
 _Map = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -211,10 +217,9 @@ def batches(articles: Iterable[Article], size: int = STREAM_BATCH) -> Iterator[l
         yield batch
 
 
-def _group_text(decision: Decision) -> str:
+def group_text(title: str | None, text: str) -> str:
     """What grouping reads of a report: its title, then its cleaned text."""
-    title = decision.article.title
-    return f"{title}\n{decision.text}" if title else decision.text
+    return f"{title}\n{text}" if title else text
 
 
 def clean_page(article: Article) -> Decision:
@@ -226,4 +231,5 @@ def clean_page(article: Article) -> Decision:
 def group_input(decision: Decision, arrived: date | None = None, reading: ReportReading | None = None) -> GroupInput:
     """What the grouper is given of an origin report (its title and cleaned text, its dates, and its reading when
     it was read beforehand)."""
-    return GroupInput(decision.article_id, _group_text(decision), decision.article.published, arrived, reading)
+    return GroupInput(decision.article_id, group_text(decision.article.title, decision.text), decision.article.published,
+                      arrived, reading)
