@@ -15,12 +15,13 @@ from ..batch import DEFAULT_JOBS
 from ..models import Article
 from ..sources import SourceItem, jsonl_items, read_sources
 from ..store import DB_ENV_VARIABLE, JoinedReport, Store, default_db_path
-from ..stream import Decision, StreamGrouper, batches
+from ..stream import STREAM_BATCH, Decision, StreamGrouper, batches
 from ._brief import _positive_int
 from ._output import EXIT_BAD_INPUT, open_output, progress
 
-INGEST_BATCH = 200
-"""Reports stored per transaction and grouped together: a killed ingest loses at most this many, and a re-run adds them."""
+INGEST_BATCH = STREAM_BATCH
+"""Reports stored per transaction and grouped together: as many as `cluster` decides at once, so the two group a
+stream alike (a decision, once made, is never revised). A killed ingest loses at most this many; a re-run adds them."""
 TITLE_WIDTH = 60
 
 
