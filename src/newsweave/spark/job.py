@@ -24,6 +24,7 @@ or another number of partitions gives the same tables.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import sys
@@ -227,9 +228,9 @@ def run_job(spark: SparkSession, files: Sequence[str], out: str, *, briefs: bool
     clock.done("grouping by time bucket")
 
     status = _status(repeats, copies, stories_of_origins, parts)
-    rows = _article_rows(pages, light.keys(), status, parts)
+    rows = _article_rows(pages, light.keys(), kinds.get(True, 0), status, parts)
     rows.persist(StorageLevel.MEMORY_AND_DISK)
-    _write(spark, rows, ARTICLES, f"{out}/articles", "seq")
+    _write(spark, rows, ARTICLES, f"{out}/articles", None)  # already in `seq` order
     counts = rows.map(lambda r: (1, int(r[9]), int(r[7] is not None and not r[9]), int(r[8] is not None))).fold(
         (0, 0, 0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]))
     clock.done("articles table")
@@ -301,7 +302,7 @@ def _copies(candidates: RDD, parts: int) -> RDD:
         lambda kv: stages.band_links(kv[1])).distinct(parts)
     labels = _connected_sets(links, parts)
     by_set = candidates.join(labels, parts).map(lambda kv: (kv[1][1], (kv[0], kv[1][0].id, kv[1][0].signature)))
-    copies = by_set.groupByKey(parts).flatMap(lambda kv: stages.copies_in_set(kv[1]))
+    copies = by_set.groupByKey(parts).mapPartitions(stages.copies_in_sets)
     copies.persist(StorageLevel.MEMORY_AND_DISK)
     copies.count()
     return copies
@@ -352,21 +353,31 @@ def _status(repeats: RDD, copies: RDD, stories: RDD, parts: int) -> RDD:
     return placed.mapValues(lambda v: (*v, False, None)).union(of_repeats)
 
 
-def _article_rows(pages: RDD, orders: RDD, status: RDD, parts: int) -> RDD:
-    """The rows of the `articles` table, numbered (`seq`) in stream order. Only the pages' places in that order
-    (`orders`) are sorted; the pages, with their text, are joined once to their number and status."""
+def _article_rows(pages: RDD, orders: RDD, total: int, status: RDD, parts: int) -> RDD:
+    """The rows of the `articles` table, numbered (`seq`) and in stream order: partition k holds the k-th slice of
+    the order, so the table is written in order without another sort. Only the pages' places in the order
+    (`orders`, `total` of them) are sorted and numbered; the pages, with their text, are moved once, to meet
+    their number and status."""
     numbered = orders.sortBy(lambda order: order, numPartitions=parts).zipWithIndex()
-    joined: RDD[Any] = pages.join(numbered.leftOuterJoin(status, parts), parts)
+    numbered.persist(StorageLevel.MEMORY_AND_DISK)
+    per_part = max(1, math.ceil(total / parts))
+    bounds = sorted(numbered.filter(lambda kv: kv[1] > 0 and kv[1] % per_part == 0).keys().collect())
 
-    def row(keyed: tuple[Any, tuple[Page, tuple[int, Any]]]) -> tuple:
-        _, (page, (seq, state)) = keyed
+    def part_of(order: Any) -> int:
+        return bisect.bisect_right(bounds, order)
+
+    def row(order: Any, values: Any) -> tuple:
+        found = dict(values)
+        page, (seq, state) = found[0], found[1]
         story, origin, placement, repeat, repeat_left_out = state or (None, None, None, False, None)
         left_out = repeat_left_out if repeat else page.left_out
         signature = page.signature if state is not None and origin is None and not repeat else None
         return (seq, page.id, page.url, page.source, page.title, page.published, story, origin, left_out, repeat,
                 page.fingerprint, page.text, signature, placement, page.where)
 
-    return joined.map(row)
+    tagged = pages.mapValues(lambda page: (0, page)).union(numbered.leftOuterJoin(status, parts).mapValues(lambda v: (1, v)))
+    return tagged.groupByKey(parts, partitionFunc=part_of).mapPartitions(
+        lambda keyed: [row(order, values) for order, values in sorted(keyed, key=lambda kv: kv[0])])
 
 
 def _story_and_brief(story_id: str, members: list[StoryMember], briefs: bool) -> tuple[tuple, str | None, tuple | None]:

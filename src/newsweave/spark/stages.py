@@ -174,20 +174,33 @@ def band_links(members: Iterable[Order]) -> Iterator[tuple[Order, Order]]:
         yield page, pages[0]
 
 
-def copies_in_set(members: Iterable[tuple[Order, str, bytes]]) -> Iterator[tuple[Order, tuple[Order, str]]]:
-    """Within one connected set of pages sharing band values, which are copies and of which origin, decided in
-    stream order by the stream's own index: a page copies the most similar earlier origin that its bands offer
-    (`NearDuplicateIndex.origin_of`), else it is an origin that later pages may copy (`add`)."""
+def copies_in_sets(sets: Iterable[tuple[Order, Iterable[tuple[Order, str, bytes]]]]) -> Iterator[tuple[Order, tuple[Order, str]]]:
+    """`copies_in_set` over the connected sets of one partition, with one index emptied after each set
+    (making an index costs more than deciding a small set)."""
     index = NearDuplicateIndex()
+    for _, members in sets:
+        yield from copies_in_set(members, index)
+
+
+def copies_in_set(members: Iterable[tuple[Order, str, bytes]],
+                  index: NearDuplicateIndex | None = None) -> Iterator[tuple[Order, tuple[Order, str]]]:
+    """Within one connected set of pages sharing band values, which are copies and of which origin, decided in
+    stream order by the stream's own index (an empty `index` when given): a page copies the most similar earlier
+    origin that its bands offer (`NearDuplicateIndex.origin_of`), else it is an origin that later pages may copy
+    (`add`). The index is left empty."""
+    index = index if index is not None else NearDuplicateIndex()
     order_of: dict[str, Order] = {}
-    for order, page_id, signature in sorted(members):
-        values = np.frombuffer(signature, dtype=np.uint64)
-        origin = index.origin_of(values)
-        if origin is None:
-            index.add(page_id, values)
-            order_of[page_id] = order
-        else:
-            yield order, (order_of[origin], origin)
+    try:
+        for order, page_id, signature in sorted(members):
+            values = np.frombuffer(signature, dtype=np.uint64)
+            origin = index.origin_of(values)
+            if origin is None:
+                index.add(page_id, values)
+                order_of[page_id] = order
+            else:
+                yield order, (order_of[origin], origin)
+    finally:
+        index.remove(order_of)
 
 
 # -- grouping by time bucket ---------------------------------------------------------------------------
