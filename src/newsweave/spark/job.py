@@ -6,8 +6,9 @@
 The steps (each runs the functions of `stages` in Spark tasks):
 
 1. read each input file in a task of its own (`sources.read_file`; files Spark fetches from s3a:// or
-   hdfs:// are read from a temporary copy), spread the pages over the cluster and decide each one
-   (`stream.clean_page`: cleaned, fingerprinted, left out when it is no news report) and sign it (MinHash);
+   hdfs:// are read from a temporary copy), spread the pages when there are fewer files than cores, and
+   decide each one (`stream.clean_page`: cleaned, fingerprinted, left out when it is no news report) and
+   sign it (MinHash);
 2. repeats: a page with the same words (fingerprint) or the same URL as an earlier page repeats it;
 3. copies: pages that share a band value of their MinHash signatures are linked; each connected set of them
    is decided in stream order by the stream's own `NearDuplicateIndex` (a report copies the most similar
