@@ -1,6 +1,7 @@
 """Cost of `newsweave spark` as work grows, beside the single-machine store ingest of the same stream.
 
     python bench/spark_scaling.py [--sizes 10000 100000 1000000] [--master local[2]] [--parts 8] [--no-baseline]
+                                  [--driver-memory 4g] [--src OTHER_CHECKOUT/src]
 
 Each size: the synthetic stream of bench/scaling.py (dev articles copied as new events, light edits,
 dated, in date order) is written as `--parts` JSONL files, then `newsweave spark` runs on them in a

@@ -211,7 +211,7 @@ def run_job(spark: SparkSession, files: Sequence[str], out: str, *, briefs: bool
 
     pages = decided.filter(lambda record: isinstance(record, Page)).map(lambda page: (page.order, page))
     pages = _unique_ids(pages, parts)
-    pages.persist(StorageLevel.MEMORY_AND_DISK)
+    # not cached: made again from the cached `decided` by the three steps that read it (one copy of the text held)
     # the steps that decide repeats, copies and stories read the pages without their text
     light = pages.mapValues(lambda page: page._replace(text=""))
     light.persist(StorageLevel.MEMORY_AND_DISK)
@@ -251,7 +251,7 @@ def run_job(spark: SparkSession, files: Sequence[str], out: str, *, briefs: bool
     rejects = decided.filter(lambda record: isinstance(record, Reject))
     brief_rejects: RDD[Any] = stories_with_briefs.filter(lambda s: s[2] is not None).map(lambda s: s[2])
     _write(spark, rejects.union(brief_rejects).map(lambda record: tuple(record)), REJECTS, f"{out}/rejects", "where")
-    for cached in (decided, pages, light, repeats, copies, stories_of_origins, rows, stories_with_briefs):
+    for cached in (decided, light, repeats, copies, stories_of_origins, rows, stories_with_briefs):
         cached.unpersist()
     clock.done("briefs and rejects tables" if briefs else "rejects table")
     return JobCounts(counts[0], kinds.get(False, 0) + made[2], counts[1], counts[2], counts[3], made[0], made[1],
