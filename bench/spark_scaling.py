@@ -1,6 +1,7 @@
 """Cost of `newsweave spark` as work grows, beside the single-machine store ingest of the same stream.
 
     python bench/spark_scaling.py [--sizes 10000 100000 1000000] [--master local[2]] [--parts 8] [--no-baseline]
+                                  [--driver-memory 4g] [--src OTHER_CHECKOUT/src]
 
 Each size: the synthetic stream of bench/scaling.py (dev articles copied as new events, light edits,
 dated, in date order) is written as `--parts` JSONL files, then `newsweave spark` runs on them in a
@@ -10,6 +11,12 @@ Spark job's executor, sampled every `SAMPLE_SECONDS` over its process tree (in l
 is driver and executor, plus its Python workers), with the largest Python worker apart. CPU time: user
 and system time of the whole process tree (JVM and Python workers), which a busy shared machine
 does not inflate the way it inflates wall time; reports per CPU-second is the per-core rate.
+
+Where the time goes: the job runs with `--timings`, which tells each step's end on stderr as it happens
+(also the bench's progress, with the elapsed time and memory); the bench notes the tree's CPU time at each
+step's end, so each step gets its wall time and its CPU time (sampled every `SAMPLE_SECONDS`). `--src DIR`
+runs the job from another checkout's `src` (e.g. `git archive` of an earlier commit), for a before/after in
+the same minutes; a job without `--timings` gets no step table.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +40,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scaling import DEFAULT_DEV, build_stream  # noqa: E402
 
 SAMPLE_SECONDS = 0.5
+STEP_LINE = re.compile(r"^newsweave: step done: (?P<step>.+) (?P<seconds>[0-9.]+) s$")
+"""The job's line at the end of each step (job.STEP_DONE, with --timings)."""
 
 
 def write_parts(dev: Path, size: int, folder: Path, parts: int) -> list[Path]:
@@ -106,22 +116,55 @@ class TreeMemory:
         return found
 
 
-def run_spark(files: list[Path], out: Path, master: str, driver_memory: str) -> dict:
-    """Run `newsweave spark` in a fresh process; wall time, peak memory, what it printed."""
+def run_spark(files: list[Path], out: Path, master: str, driver_memory: str, src: Path | None = None) -> dict:
+    """Run `newsweave spark --timings` in a fresh process; wall time, CPU time, peak memory, what it printed, and
+    each step's (name, wall seconds, CPU seconds). Tells its progress on stderr."""
     env = dict(os.environ)
     env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory {driver_memory} --conf spark.ui.enabled=false pyspark-shell"
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    timings = src is None or "--timings" in (src / "newsweave" / "cli" / "_spark.py").read_text()
     script = Path(sys.executable).parent / "newsweave"
-    command = [str(script), "spark", *map(str, files), "--out", str(out), "--master", master]
+    command = [str(script), "spark", *map(str, files), "--out", str(out), "--master", master,
+               *(["--timings"] if timings else [])]
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    steps: list[tuple[str, float, float]] = []
+    lines: list[str] = []
     with TreeMemory(process.pid) as memory:
-        _, stderr = process.communicate()
+        assert process.stderr is not None
+        last_cpu = 0.0
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            found = STEP_LINE.match(lines[-1])
+            if found:
+                cpu = memory.cpu_seconds
+                steps.append((found["step"], float(found["seconds"]), cpu - last_cpu))
+                last_cpu = cpu
+                print(f"  [{time.perf_counter() - start:7.0f} s] {found['step']}: {found['seconds']} s, CPU {cpu:.0f} s "
+                      f"so far, peak memory {memory.peak_total / 2**20:.0f} MB", file=sys.stderr, flush=True)
+        process.wait()
     seconds = time.perf_counter() - start
     if process.returncode not in (0, 2):
-        raise SystemExit(f"newsweave spark failed:\n{stderr[-3000:]}")
-    summary = next((line for line in stderr.splitlines() if line.startswith("newsweave: ")), "")
+        raise SystemExit("newsweave spark failed:\n" + "\n".join(lines[-60:]))
+    summary = next((line for line in lines if line.startswith("newsweave: ") and "pages read" in line), "")
     return {"seconds": seconds, "peak_mb": memory.peak_total / 2**20, "python_mb": memory.peak_python / 2**20,
-            "cpu_seconds": memory.cpu_seconds, "summary": summary}
+            "cpu_seconds": memory.cpu_seconds, "summary": summary, "steps": steps}
+
+
+def print_steps(size: int, spark: dict) -> None:
+    """Where the time of one run went: each step's wall and CPU time, and its share of the whole."""
+    if not spark["steps"]:
+        return
+    print(f"\nWhere the time goes, {size} reports (wall and CPU time of each step; CPU of the whole process tree):\n")
+    print("| step | wall (s) | share of wall | CPU (s) | share of CPU | CPU ms per report |")
+    print("|---|---:|---:|---:|---:|---:|")
+    wall = sum(seconds for _, seconds, _ in spark["steps"])
+    cpu = sum(cpu for _, _, cpu in spark["steps"])
+    for step, seconds, step_cpu in spark["steps"]:
+        print(f"| {step} | {seconds:.1f} | {seconds / wall:.0%} | {step_cpu:.1f} | {step_cpu / max(cpu, 1e-9):.0%} | "
+              f"{1000 * step_cpu / size:.2f} |")
+    print(f"| all | {wall:.1f} | | {cpu:.1f} | | {1000 * cpu / size:.2f} |", flush=True)
 
 
 def run_baseline(dev: Path, size: int) -> dict:
@@ -140,24 +183,30 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
     parser.add_argument("--no-baseline", action="store_true", help="skip the single-machine ingest (slow at 1M)")
+    parser.add_argument("--src", type=Path, help="run the job from this source tree (another checkout's src)")
     args = parser.parse_args()
     print("| reports | master | Spark time (s) | Spark reports/s | CPU time (s) | reports per CPU-second | executor peak RSS (MB) | "
           "largest Python worker (MB) | single-machine ingest (s) | ingest reports/s | Spark time / ingest time |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    summaries = []
+    runs = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="newsweave-spark-bench-") as folder:
+            print(f"spark_scaling: writing {size} reports as {args.parts} JSONL files", file=sys.stderr, flush=True)
             files = write_parts(args.dev, size, Path(folder), args.parts)
-            spark = run_spark(files, Path(folder) / "tables", args.master, args.driver_memory)
-            summaries.append((size, spark["summary"]))
+            print(f"spark_scaling: newsweave spark on {size} reports ({args.master})", file=sys.stderr, flush=True)
+            spark = run_spark(files, Path(folder) / "tables", args.master, args.driver_memory, args.src)
+            runs.append((size, spark))
+        if not args.no_baseline:
+            print(f"spark_scaling: single-machine ingest of {size} reports", file=sys.stderr, flush=True)
         base = None if args.no_baseline else run_baseline(args.dev, size)
         base_cells = (f"{base['seconds']:.0f} | {size / base['seconds']:.0f} | {spark['seconds'] / base['seconds']:.1f}"
                       if base else "- | - | -")
         print(f"| {size} | {args.master} | {spark['seconds']:.0f} | {size / spark['seconds']:.0f} | {spark['cpu_seconds']:.0f} | "
               f"{size / max(spark['cpu_seconds'], 1e-9):.0f} | {spark['peak_mb']:.0f} | {spark['python_mb']:.0f} | {base_cells} |",
               flush=True)
-    for size, summary in summaries:
-        print(f"\n{size} reports: {summary}")
+    for size, spark in runs:
+        print(f"\n{size} reports: {spark['summary']}")
+        print_steps(size, spark)
 
 
 if __name__ == "__main__":

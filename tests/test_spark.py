@@ -181,3 +181,31 @@ def test_commands_other_than_spark_never_import_pyspark():
             "import newsweave.spark.tables, newsweave.spark.stages; print('pyspark' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_spark_job_tells_each_step_as_it_ends_and_counts_its_time(spark, small_corpus, tmp_path, capsys):
+    from newsweave.spark.job import STEP_DONE, StepClock, run_job
+
+    counts = run_job(spark, small_corpus, str(tmp_path), clock=StepClock(say=True))
+    told = [line[len(STEP_DONE):].rsplit(" ", 2)[0] for line in capsys.readouterr().err.splitlines()
+            if line.startswith(STEP_DONE)]
+    assert told == [step for step, _ in counts.steps]
+    assert told[0] == "read, clean and sign the pages" and "repeats and copies" in told and "articles table" in told
+    assert all(seconds >= 0 for _, seconds in counts.steps)
+
+
+def test_every_repeat_of_a_text_copies_its_first_appearance_and_other_texts_stay_origins():
+    import numpy as np
+
+    from newsweave.spark import stages
+
+    def member(order: int, page_id: str, text: str) -> tuple:
+        return (0, 0, order), page_id, stages._signer().signature(text).astype(np.uint64).tobytes()
+
+    repeated = [member(k, f"a{k}", f"{STORY_A}\nEdition {k}.") for k in range(30)]
+    other = [member(30, "b", STORY_B)]
+    copies = dict(stages.copies_in_set(repeated + other))
+    assert set(copies) == {(0, 0, k) for k in range(1, 30)}
+    assert set(copies.values()) == {((0, 0, 0), "a0")}
+    one_index = list(stages.copies_in_sets([((0, 0, 0), repeated), ((0, 0, 30), other), ((0, 0, 0), repeated)]))
+    assert one_index == list(stages.copies_in_set(repeated)) * 2  # an index reused for the next set starts empty

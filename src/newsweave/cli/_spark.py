@@ -41,7 +41,9 @@ def add_parser(commands: Any) -> None:
     spark.add_argument("--bucket-days", type=_positive_int, default=None, metavar="DAYS",
                        help="days of publication one task groups (default: 7); each task also reads the 7 days before")
     spark.add_argument("--partitions", type=_positive_int, metavar="N",
-                       help="default parallelism of the job (default: Spark's, the number of cores)")
+                       help="partitions of the job's shuffled steps (default: one per 25,000 pages, a multiple of the cores)")
+    spark.add_argument("--timings", action="store_true",
+                       help="also say how many seconds each step of the job took (stderr)")
     spark.set_defaults(run=run_spark)
 
     importer = commands.add_parser(
@@ -63,7 +65,7 @@ def run_spark(args: argparse.Namespace) -> int:
         raise InputError(MISSING_PYSPARK) from error
     files = job.input_files(args.inputs, args.manifest, base_url=args.input_base_url)
     return job.main_with(files, args.out, master=args.master, briefs=args.briefs, partitions=args.partitions,
-                         bucket_days=args.bucket_days)
+                         bucket_days=args.bucket_days, timings=args.timings)
 
 
 def run_import(args: argparse.Namespace) -> int:

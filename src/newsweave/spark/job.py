@@ -6,11 +6,13 @@
 The steps (each runs the functions of `stages` in Spark tasks):
 
 1. read each input file in a task of its own (`sources.read_file`; files Spark fetches from s3a:// or
-   hdfs:// are read from a temporary copy), spread the pages over the cluster and decide each one
-   (`stream.clean_page`: cleaned, fingerprinted, left out when it is no news report) and sign it (MinHash);
+   hdfs:// are read from a temporary copy), spread the pages when there are fewer files than cores, and
+   decide each one (`stream.clean_page`: cleaned, fingerprinted, left out when it is no news report) and
+   sign it (MinHash);
 2. repeats: a page with the same words (fingerprint) or the same URL as an earlier page repeats it;
-3. copies: a band join on the MinHash signatures finds every pair of similar reports in the corpus; in each
-   connected set of them, decided in stream order, a report copies the most similar earlier origin;
+3. copies: pages that share a band value of their MinHash signatures are linked; each connected set of them
+   is decided in stream order by the stream's own `NearDuplicateIndex` (a report copies the most similar
+   earlier origin its bands offer);
 4. grouping: origins are grouped by time bucket (`BUCKET_DAYS` of publication, plus the `OVERLAP_DAYS`
    before as context) with the project's grouper; a story that holds context reports is joined to the
    earlier bucket's story most of them belong to, so a story crossing a bucket edge is one story;
@@ -23,10 +25,13 @@ or another number of partitions gives the same tables.
 
 from __future__ import annotations
 
+import bisect
+import math
 import os
 import sys
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +44,17 @@ from . import stages
 from .stages import Page, Reject, StoryMember
 
 APP_NAME = "newsweave"
-SHUFFLE_PARTITIONS_PER_CORE = 4
-"""Partitions of the shuffled steps per core of the cluster (Spark's default parallelism)."""
+READ_PARTITIONS_PER_CORE = 4
+"""Partitions the pages are spread over per core when there are fewer input files than cores (one file a task
+otherwise, as cc-pyspark reads WARC files)."""
+PAGES_PER_PARTITION = 25_000
+"""Pages per partition of the shuffled steps (rounded up to a multiple of the cores): few partitions on small
+input, where each task's start costs more than its work, and partitions small enough to hold in a task on large input."""
 JAVA_HINT = "Spark needs Java 17 or later (Debian: `apt-get install openjdk-17-jre-headless`) or a reachable --master"
+STEP_DONE = "newsweave: step done: "
+"""How a step's end is told on stderr with --timings: this, the step, its seconds and "s"."""
 MAX_LINK_ROUNDS = 50
-"""Rounds of label propagation that find the connected sets of similar reports (each set's diameter is small)."""
+"""Rounds of label propagation that find the connected sets of reports sharing band values (their diameter is small)."""
 
 ARTICLES = sql_types.StructType([
     sql_types.StructField("seq", sql_types.LongType(), False),
@@ -77,7 +88,7 @@ REJECTS = sql_types.StructType([sql_types.StructField("where", sql_types.StringT
 
 @dataclass(slots=True)
 class JobCounts:
-    """What the job made of its input."""
+    """What the job made of its input, and the wall time of each of its steps (`StepClock`)."""
 
     pages: int
     rejects: int
@@ -86,6 +97,26 @@ class JobCounts:
     left_out: int
     stories: int
     briefs: int
+    steps: list[tuple[str, float]] = field(default_factory=list)
+
+
+class StepClock:
+    """The wall time of each step of the job as the driver sees it. Spark runs work lazily, when an action asks
+    for a result, so each step ends with the action that runs it and a step's time runs from the end of the step
+    before to the end of its own action. With `say`, each step is told on stderr as it ends (progress)."""
+
+    def __init__(self, *, say: bool = False) -> None:
+        self.steps: list[tuple[str, float]] = []
+        self.say = say
+        self._last = time.perf_counter()
+
+    def done(self, step: str) -> None:
+        """Record the time since the previous step ended as `step`'s."""
+        now = time.perf_counter()
+        self.steps.append((step, now - self._last))
+        self._last = now
+        if self.say:
+            print(f"{STEP_DONE}{step} {self.steps[-1][1]:.1f} s", file=sys.stderr, flush=True)
 
 
 def spark_session(master: str | None, *, partitions: int | None = None, settings: dict[str, str] | None = None) -> SparkSession:
@@ -132,17 +163,21 @@ def input_files(inputs: Sequence[str], manifests: Sequence[str] = (), *, base_ur
 
 
 def main_with(files: Sequence[str], out: str, *, master: str | None, briefs: bool = False,
-              partitions: int | None = None, bucket_days: int | None = None) -> int:
-    """Start Spark, run the job, say what it made (stderr); exit code 0, or 2 when some records were rejected."""
+              partitions: int | None = None, bucket_days: int | None = None, timings: bool = False) -> int:
+    """Start Spark, run the job, say what it made (stderr) and, with `timings`, the wall time of each step;
+    exit code 0, or 2 when some records were rejected."""
+    clock = StepClock(say=timings)
     try:
         spark = spark_session(master or None, partitions=partitions)
     except Exception as error:  # noqa: BLE001 - pyspark's error when Java is missing or the master cannot be reached
         raise InputError(f"Spark could not be started ({_first_line(error)}); {JAVA_HINT}") from error
+    clock.done("start Spark")
     try:
         counts = run_job(spark, files, out, briefs=briefs, partitions=partitions,
-                         bucket_days=bucket_days or stages.BUCKET_DAYS)
+                         bucket_days=bucket_days or stages.BUCKET_DAYS, clock=clock)
     finally:
         spark.stop()
+    clock.done("stop Spark")
     print(f"newsweave: {counts.pages} pages read from {len(files)} files: {counts.stories} stories; "
           f"{counts.repeats} repeats and {counts.copies} copies of another report, {counts.left_out} not news reports; "
           f"{counts.rejects} records rejected (see {out}/rejects)"
@@ -156,44 +191,76 @@ def _first_line(error: BaseException) -> str:
 
 def run_job(spark: SparkSession, files: Sequence[str], out: str, *, briefs: bool = False,
             bucket_days: int = stages.BUCKET_DAYS, overlap_days: int = stages.OVERLAP_DAYS,
-            partitions: int | None = None) -> JobCounts:
+            partitions: int | None = None, clock: StepClock | None = None) -> JobCounts:
     """Run the whole job over `files` (see `input_files`) and write the tables under `out`; `partitions` of each
-    shuffled step (default: `spark.default.parallelism` when set, else `SHUFFLE_PARTITIONS_PER_CORE` per core)."""
+    shuffled step (default: `spark.default.parallelism` when set, else from the number of pages, `partitions_for`);
+    `clock` times the steps (JobCounts.steps)."""
+    clock = clock or StepClock()
     sc = spark.sparkContext
-    configured = sc.getConf().get("spark.default.parallelism")
-    parts = partitions or (int(configured) if configured else sc.defaultParallelism * SHUFFLE_PARTITIONS_PER_CORE)
-    decided: RDD[Any] = _read(spark, files).repartition(parts).map(stages.decide_page)
+    cores = sc.defaultParallelism
+    items = _read(spark, files)
+    if len(files) < cores:
+        items = items.repartition(cores * READ_PARTITIONS_PER_CORE)
+    decided: RDD[Any] = items.map(stages.decide_page)
     decided.persist(StorageLevel.MEMORY_AND_DISK)
+    kinds = decided.map(lambda record: isinstance(record, Page)).countByValue()
+    configured = sc.getConf().get("spark.default.parallelism")
+    parts = partitions or (int(configured) if configured else partitions_for(kinds.get(True, 0), cores))
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    clock.done("read, clean and sign the pages")
+
     pages = decided.filter(lambda record: isinstance(record, Page)).map(lambda page: (page.order, page))
     pages = _unique_ids(pages, parts)
-    pages.persist(StorageLevel.MEMORY_AND_DISK)
-    repeats = _repeats(pages, parts)
-    candidates = pages.filter(lambda kv: kv[1].left_out is None).subtractByKey(repeats, parts)
+    # not cached: made again from the cached `decided` by the three steps that read it (one copy of the text held)
+    # the steps that decide repeats, copies and stories read the pages without their text
+    light = pages.mapValues(lambda page: page._replace(text=""))
+    light.persist(StorageLevel.MEMORY_AND_DISK)
+    repeats = _repeats(light, parts)
+    repeats.persist(StorageLevel.MEMORY_AND_DISK)
+    candidates = light.filter(lambda kv: kv[1].left_out is None).subtractByKey(repeats, parts)
+    candidates.persist(StorageLevel.MEMORY_AND_DISK)
+    clock.done("ids used twice")
     copies = _copies(candidates, parts)
-    origins = candidates.subtractByKey(copies, parts).values()
+    clock.done("repeats and copies")
+    origin_orders = candidates.subtractByKey(copies, parts).mapValues(lambda _: None)
+    origins = pages.join(origin_orders, parts).map(lambda kv: kv[1][0])
     stories_of_origins = _group(origins, bucket_days, overlap_days, parts)
-    status = _status(pages, repeats, copies, stories_of_origins, parts)
-    rows = _article_rows(pages, status, parts)
+    candidates.unpersist()
+    clock.done("grouping by time bucket")
+
+    status = _status(repeats, copies, stories_of_origins, parts)
+    rows = _article_rows(pages, light.keys(), kinds.get(True, 0), status, parts)
     rows.persist(StorageLevel.MEMORY_AND_DISK)
-    rejects = decided.filter(lambda record: isinstance(record, Reject))
+    _write(spark, rows, ARTICLES, f"{out}/articles", None)  # already in `seq` order
+    counts = rows.map(lambda r: (1, int(r[9]), int(r[7] is not None and not r[9]), int(r[8] is not None))).fold(
+        (0, 0, 0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]))
+    clock.done("articles table")
+
     story_members = rows.filter(lambda r: r[6] is not None and not r[9]).map(
         lambda r: (r[6], StoryMember(r[0], r[1], r[2], r[3], r[4], r[5], r[11], r[7] is not None)))
     stories_with_briefs = story_members.groupByKey(parts).map(lambda kv: _story_and_brief(kv[0], list(kv[1]), briefs))
     stories_with_briefs.persist(StorageLevel.MEMORY_AND_DISK)
-    brief_rows = stories_with_briefs.filter(lambda s: s[1] is not None).map(lambda s: (s[0][0], s[1]))
-    brief_rejects: RDD[Any] = stories_with_briefs.filter(lambda s: s[2] is not None).map(lambda s: s[2])
-    _write(spark, rows, ARTICLES, f"{out}/articles", None)  # already in `seq` order
     _write(spark, stories_with_briefs.map(lambda s: s[0]), STORIES, f"{out}/stories", "story")
+    made = stories_with_briefs.map(lambda s: (1, int(s[1] is not None), int(s[2] is not None))).fold(
+        (0, 0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2]))
+    clock.done("stories table and briefs" if briefs else "stories table")
+
     if briefs:
-        _write(spark, brief_rows, BRIEFS, f"{out}/briefs", "story")
+        _write(spark, stories_with_briefs.filter(lambda s: s[1] is not None).map(lambda s: (s[0][0], s[1])), BRIEFS,
+               f"{out}/briefs", "story")
+    rejects = decided.filter(lambda record: isinstance(record, Reject))
+    brief_rejects: RDD[Any] = stories_with_briefs.filter(lambda s: s[2] is not None).map(lambda s: s[2])
     _write(spark, rejects.union(brief_rejects).map(lambda record: tuple(record)), REJECTS, f"{out}/rejects", "where")
-    counts = rows.map(lambda r: (1, int(r[9]), int(r[7] is not None and not r[9]), int(r[8] is not None))).reduce(
-        lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])) if not rows.isEmpty() else (0, 0, 0, 0)
-    result = JobCounts(counts[0], rejects.count() + brief_rejects.count(), counts[1], counts[2], counts[3],
-                       stories_with_briefs.count(), brief_rows.count() if briefs else 0)
-    for cached in (decided, pages, rows, stories_with_briefs):
+    for cached in (decided, light, repeats, copies, stories_of_origins, rows, stories_with_briefs):
         cached.unpersist()
-    return result
+    clock.done("briefs and rejects tables" if briefs else "rejects table")
+    return JobCounts(counts[0], kinds.get(False, 0) + made[2], counts[1], counts[2], counts[3], made[0], made[1],
+                     clock.steps)
+
+
+def partitions_for(pages: int, cores: int) -> int:
+    """Partitions of the shuffled steps for `pages` pages: `PAGES_PER_PARTITION` each, a multiple of the cores."""
+    return cores * max(1, math.ceil(pages / (cores * PAGES_PER_PARTITION)))
 
 
 # -- steps -----------------------------------------------------------------------------------------
@@ -224,35 +291,29 @@ def _unique_ids(pages: RDD, parts: int) -> RDD:
 
 def _repeats(pages: RDD, parts: int) -> RDD:
     """order -> (first order, first id, first's left_out) of each page with the words or URL of an earlier page."""
-    def firsts(key_of: Any) -> RDD:
-        keyed = pages.filter(lambda kv: key_of(kv[1]) is not None).map(
-            lambda kv: (key_of(kv[1]), (kv[0], kv[1].id, kv[1].left_out)))
-        first = keyed.reduceByKey(min, parts)
-        return keyed.join(first, parts).filter(lambda kv: kv[1][0][0] != kv[1][1][0]).map(lambda kv: (kv[1][0][0], kv[1][1]))
-
-    return firsts(lambda page: page.fingerprint).union(firsts(lambda page: page.url)).reduceByKey(min, parts)
+    keyed = pages.flatMap(lambda kv: [((kind, key), (kv[0], kv[1].id, kv[1].left_out))
+                                      for kind, key in (("words", kv[1].fingerprint), ("url", kv[1].url)) if key is not None])
+    return keyed.groupByKey(parts).flatMap(lambda kv: stages.later_pages(kv[1])).reduceByKey(min, parts)
 
 
 def _copies(candidates: RDD, parts: int) -> RDD:
-    """order -> (origin order, origin id) of each report that copies an earlier one (band join, then stream order)."""
-    pairs = candidates.flatMap(lambda kv: stages.band_keys(kv[0], kv[1].id, kv[1].signature)).groupByKey(
-        parts).flatMap(lambda kv: stages.similar_pairs(kv[1])).reduceByKey(max, parts)
-    pairs.persist(StorageLevel.MEMORY_AND_DISK)
-    labels = _connected_sets(pairs.keys(), parts)
-    by_set = pairs.map(lambda kv: (kv[0][0], (kv[0][1], kv[1][0], kv[1][1]))).join(labels, parts).map(
-        lambda kv: (kv[1][1], (kv[0], *kv[1][0])))
-    copies = by_set.groupByKey(parts).flatMap(lambda kv: stages.resolve_copies(kv[1]))
+    """order -> (origin order, origin id) of each report that copies an earlier one: pages linked by a shared
+    band value form connected sets, and each set is decided in stream order by the stream's own index."""
+    links = candidates.flatMap(lambda kv: stages.band_keys(kv[0], kv[1].signature)).groupByKey(parts).flatMap(
+        lambda kv: stages.band_links(kv[1])).distinct(parts)
+    labels = _connected_sets(links, parts)
+    by_set = candidates.join(labels, parts).map(lambda kv: (kv[1][1], (kv[0], kv[1][0].id, kv[1][0].signature)))
+    copies = by_set.groupByKey(parts).mapPartitions(stages.copies_in_sets)
     copies.persist(StorageLevel.MEMORY_AND_DISK)
     copies.count()
-    pairs.unpersist()
     return copies
 
 
 def _connected_sets(edges: RDD, parts: int) -> RDD:
     """node -> the least node of its connected set, by rounds of min-label propagation over the edges."""
-    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])])
-    both.persist(StorageLevel.MEMORY_AND_DISK)
-    labels = both.map(lambda edge: (edge[0], edge[0])).reduceByKey(min, parts)
+    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])]).partitionBy(parts)
+    both.persist(StorageLevel.MEMORY_AND_DISK)  # partitioned as the labels are, so each round's join moves no edge
+    labels = both.map(lambda edge: (edge[0], edge[0]), preservesPartitioning=True).reduceByKey(min, parts)
     for _ in range(MAX_LINK_ROUNDS):
         offered = both.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))
         updated = labels.union(offered).reduceByKey(min, parts)
@@ -283,7 +344,7 @@ def _group(origins: RDD, bucket_days: int, overlap_days: int, parts: int) -> RDD
     return result
 
 
-def _status(pages: RDD, repeats: RDD, copies: RDD, stories: RDD, parts: int) -> RDD:
+def _status(repeats: RDD, copies: RDD, stories: RDD, parts: int) -> RDD:
     """order -> (story, origin id, placement, repeat, left_out of a repeat) of every page that is not left out alone."""
     of_copies = copies.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(stories, parts).map(
         lambda kv: (kv[1][0][0], (kv[1][1][0], kv[1][0][1])))
@@ -293,19 +354,31 @@ def _status(pages: RDD, repeats: RDD, copies: RDD, stories: RDD, parts: int) -> 
     return placed.mapValues(lambda v: (*v, False, None)).union(of_repeats)
 
 
-def _article_rows(pages: RDD, status: RDD, parts: int) -> RDD:
-    """The rows of the `articles` table in stream order, numbered (`seq`)."""
-    joined: RDD[Any] = pages.leftOuterJoin(status, parts).sortByKey(numPartitions=parts)
+def _article_rows(pages: RDD, orders: RDD, total: int, status: RDD, parts: int) -> RDD:
+    """The rows of the `articles` table, numbered (`seq`) and in stream order: partition k holds the k-th slice of
+    the order, so the table is written in order without another sort. Only the pages' places in the order
+    (`orders`, `total` of them) are sorted and numbered; the pages, with their text, are moved once, to meet
+    their number and status."""
+    numbered = orders.sortBy(lambda order: order, numPartitions=parts).zipWithIndex()
+    numbered.persist(StorageLevel.MEMORY_AND_DISK)
+    per_part = max(1, math.ceil(total / parts))
+    bounds = sorted(numbered.filter(lambda kv: kv[1] > 0 and kv[1] % per_part == 0).keys().collect())
 
-    def row(indexed: tuple[tuple[Any, tuple[Page, Any]], int]) -> tuple:
-        (_, (page, state)), seq = indexed
+    def part_of(order: Any) -> int:
+        return bisect.bisect_right(bounds, order)
+
+    def row(order: Any, values: Any) -> tuple:
+        found = dict(values)
+        page, (seq, state) = found[0], found[1]
         story, origin, placement, repeat, repeat_left_out = state or (None, None, None, False, None)
         left_out = repeat_left_out if repeat else page.left_out
         signature = page.signature if state is not None and origin is None and not repeat else None
         return (seq, page.id, page.url, page.source, page.title, page.published, story, origin, left_out, repeat,
                 page.fingerprint, page.text, signature, placement, page.where)
 
-    return joined.zipWithIndex().map(row)
+    tagged = pages.mapValues(lambda page: (0, page)).union(numbered.leftOuterJoin(status, parts).mapValues(lambda v: (1, v)))
+    return tagged.groupByKey(parts, partitionFunc=part_of).mapPartitions(
+        lambda keyed: [row(order, values) for order, values in sorted(keyed, key=lambda kv: kv[0])])
 
 
 def _story_and_brief(story_id: str, members: list[StoryMember], briefs: bool) -> tuple[tuple, str | None, tuple | None]:

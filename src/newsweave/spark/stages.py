@@ -39,10 +39,6 @@ BUCKET_DAYS = 7
 OVERLAP_DAYS = DEFAULT_OPTIONS.published_span_days
 """Days before a bucket whose reports its task also reads first (context): the span of one story
 (`Options.published_span_days`), so a story that crosses the bucket edge is seen whole from both sides."""
-MAX_BAND_CANDIDATES = 100
-"""Pages of one MinHash band value compared with the later ones of that value (the earliest this many):
-caps the pairs a page repeated thousands of times would make; its copies all match the earliest ones."""
-
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 Order = tuple[int, int, int]
 """A page's place in the stream order: (publication day or `UNDATED_DAY`, input file number, position)."""
@@ -141,6 +137,16 @@ def _signer() -> NearDuplicateIndex:
     return NearDuplicateIndex()
 
 
+# -- repeats ------------------------------------------------------------------------------------------
+
+def later_pages(members: Iterable[tuple[Order, str, str | None]]) -> Iterator[tuple[Order, tuple[Order, str, str | None]]]:
+    """The pages of one fingerprint (or one URL) after the first, each with the first (order, id, left_out):
+    a later page with the words or the URL of an earlier one repeats it."""
+    pages = sorted(members)
+    for page in pages[1:]:
+        yield page[0], pages[0]
+
+
 # -- near-duplicates: a band join on the project's MinHash signatures --------------------------------
 
 @functools.cache
@@ -152,46 +158,49 @@ def band_shape() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def band_keys(order: Order, page_id: str, signature: bytes) -> Iterator[tuple[tuple[int, bytes], tuple[Order, str, bytes]]]:
+def band_keys(order: Order, signature: bytes) -> Iterator[tuple[tuple[int, bytes], Order]]:
     """One (band number, band value) key per band of a signature, each with the page."""
     bands, rows = band_shape()
     width = rows * 8
     for band in range(bands):
-        yield (band, signature[band * width:(band + 1) * width]), (order, page_id, signature)
+        yield (band, signature[band * width:(band + 1) * width]), order
 
 
-def similar_pairs(members: Iterable[tuple[Order, str, bytes]]) -> Iterator[tuple[tuple[Order, Order], tuple[float, str]]]:
-    """Pairs (later, earlier) of the pages sharing a band value whose estimated Jaccard similarity reaches
-    `DUPLICATE_THRESHOLD` (as `NearDuplicateIndex.origin_of` checks), with the similarity and the earlier id."""
+def band_links(members: Iterable[Order]) -> Iterator[tuple[Order, Order]]:
+    """Links (page, earliest page) of the pages sharing one band value: pages the LSH of `NearDuplicateIndex`
+    would offer one another as candidates end up in one connected set."""
     pages = sorted(members)
-    earliest = pages[:MAX_BAND_CANDIDATES]
-    values = [np.frombuffer(signature, dtype=np.uint64) for _, _, signature in earliest]
-    for later_index, (later, _, signature) in enumerate(pages):
-        mine = np.frombuffer(signature, dtype=np.uint64)
-        for index in range(min(later_index, len(earliest))):
-            similarity = float(np.count_nonzero(values[index] == mine)) / len(mine)
-            if similarity >= DUPLICATE_THRESHOLD:
-                yield (later, earliest[index][0]), (similarity, earliest[index][1])
+    for page in pages[1:]:
+        yield page, pages[0]
 
 
-def resolve_copies(pairs: Iterable[tuple[Order, Order, float, str]]) -> Iterator[tuple[Order, tuple[Order, str]]]:
-    """Within one connected set of similar pages, which are copies and of which origin, decided in stream
-    order as `StreamGrouper` does: a page copies the most similar earlier page that is itself an origin."""
-    earlier_of: dict[Order, list[tuple[Order, float, str]]] = {}
-    nodes: set[Order] = set()
-    for later, earlier, similarity, earlier_id in pairs:
-        earlier_of.setdefault(later, []).append((earlier, similarity, earlier_id))
-        nodes.update((later, earlier))
-    origins: set[Order] = set()
-    for order in sorted(nodes):
-        best: tuple[float, str, Order] | None = None
-        for earlier, similarity, earlier_id in earlier_of.get(order, ()):
-            if earlier in origins and (best is None or (similarity, earlier_id) > best[:2]):
-                best = (similarity, earlier_id, earlier)
-        if best is None:
-            origins.add(order)
-        else:
-            yield order, (best[2], best[1])
+def copies_in_sets(sets: Iterable[tuple[Order, Iterable[tuple[Order, str, bytes]]]]) -> Iterator[tuple[Order, tuple[Order, str]]]:
+    """`copies_in_set` over the connected sets of one partition, with one index emptied after each set
+    (making an index costs more than deciding a small set)."""
+    index = NearDuplicateIndex()
+    for _, members in sets:
+        yield from copies_in_set(members, index)
+
+
+def copies_in_set(members: Iterable[tuple[Order, str, bytes]],
+                  index: NearDuplicateIndex | None = None) -> Iterator[tuple[Order, tuple[Order, str]]]:
+    """Within one connected set of pages sharing band values, which are copies and of which origin, decided in
+    stream order by the stream's own index (an empty `index` when given): a page copies the most similar earlier
+    origin that its bands offer (`NearDuplicateIndex.origin_of`), else it is an origin that later pages may copy
+    (`add`). The index is left empty."""
+    index = index if index is not None else NearDuplicateIndex()
+    order_of: dict[str, Order] = {}
+    try:
+        for order, page_id, signature in sorted(members):
+            values = np.frombuffer(signature, dtype=np.uint64)
+            origin = index.origin_of(values)
+            if origin is None:
+                index.add(page_id, values)
+                order_of[page_id] = order
+            else:
+                yield order, (order_of[origin], origin)
+    finally:
+        index.remove(order_of)
 
 
 # -- grouping by time bucket ---------------------------------------------------------------------------
