@@ -30,6 +30,9 @@ from .stream import Decision, Earlier, StreamGrouper
 DB_ENV_VARIABLE = "NEWSWEAVE_DB"
 DEFAULT_DB_NAME = "newsweave.db"
 BUSY_TIMEOUT_SECONDS = 60.0
+READER_MMAP_BYTES = 1 << 30
+"""How much of the file a read-only connection reads through the OS's memory map instead of copies into its own
+page cache (address space only; the pages are shared by every connection): searches read the FTS5 index often."""
 SAVE_TERM_COUNTS_EVERY = 2000
 """Document frequencies are written to the store after this many new reports (and at close)."""
 TITLE_REPORTS = 20
@@ -864,8 +867,10 @@ class StoreReader:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
-                                   check_same_thread=False)
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                         timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+            connection.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
+            return connection
         except sqlite3.Error as error:
             raise StoreError(f"cannot be read ({error})", where=str(self.path)) from error
 

@@ -25,7 +25,7 @@ from . import _api, _atom, _feeds, _follow, _search, _web
 from ._briefs import StoryBriefs
 from ._pool import DEFAULT_BRIEF_WORKERS, BriefWorkers
 from ._schemas import describe_validation
-from ._state import ServiceState, install_state, service_state
+from ._state import ServiceState, install_state, state_of
 
 DEFAULT_MAX_BODY_BYTES = 10_000_000
 CONTENT_SECURITY_POLICY = (
@@ -158,7 +158,7 @@ async def _newsweave_error(request: Request, error: NewsweaveError) -> Response:
 
 
 async def _too_large(request: Request, error: BodyTooLargeError) -> Response:
-    return error_response(413, _too_large_message(service_state(request).max_body_bytes))
+    return error_response(413, _too_large_message(state_of(request).max_body_bytes))
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:

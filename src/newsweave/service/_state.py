@@ -30,10 +30,16 @@ def install_state(app: FastAPI, state: ServiceState) -> None:
     app.state.newsweave = state
 
 
-def service_state(request: Request) -> ServiceState:
+def state_of(request: Request) -> ServiceState:
     """The state of the app serving `request`."""
     state: ServiceState = request.app.state.newsweave
     return state
+
+
+async def service_state(request: Request) -> ServiceState:
+    """`state_of` as a route dependency (async: FastAPI runs a plain function dependency in its thread pool, one
+    more hop for every request)."""
+    return state_of(request)
 
 
 State = Annotated[ServiceState, Depends(service_state)]
