@@ -101,7 +101,7 @@ def read_folder(folder: Path, *, skip_url: SkipUrl | None = None, timeout: float
                 allowed_address: AddressCheck | None = None) -> Iterator[SourceItem]:
     """Every file of a folder and its subfolders whose kind `read_file` knows, in path order; hidden ones left out."""
     try:
-        files = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and _kind(p) and not p.is_dir())
+        files = readable_files(folder)
     except OSError as error:
         yield SourceItem(str(folder), problem=_unreadable(error))
         return
@@ -115,7 +115,7 @@ def read_folder(folder: Path, *, skip_url: SkipUrl | None = None, timeout: float
 def read_file(path: Path, *, skip_url: SkipUrl | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
               allowed_address: AddressCheck | None = None) -> Iterator[SourceItem]:
     """Read one file by its kind (JSONL, feed, WARC, or a single page)."""
-    kind = _kind(path) or "page"
+    kind = file_kind(path) or "page"
     if kind == "jsonl":
         yield from read_jsonl(path)
     elif kind == "warc":
@@ -279,7 +279,13 @@ def read_feed(data: bytes, where: str, *, skip_url: SkipUrl | None = None, timeo
             yield SourceItem(entry_where, article=article)
 
 
-def _kind(path: Path) -> str | None:
+def readable_files(folder: Path) -> list[Path]:
+    """The files of a folder and its subfolders whose kind `read_file` knows, in path order; hidden ones left out."""
+    return sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and file_kind(p) and not p.is_dir())
+
+
+def file_kind(path: Path) -> str | None:
+    """What a file holds by its name ("jsonl", "warc", "feed" or "page"); None for a file no reader takes."""
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"

@@ -80,10 +80,9 @@ def is_local(path: str) -> bool:
 
 def files_of_folder(folder: Path) -> list[str]:
     """The files of a folder that `ingest` reads, in the order it reads them (`sources.read_sources`)."""
-    from ..sources import _kind
+    from ..sources import readable_files
 
-    return [str(path) for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-            if _kind(path) is not None]
+    return [str(path) for path in readable_files(folder)]
 
 
 def read_local_file(file_number: int, path: str) -> Iterator[tuple[int, int, SourceItem]]:
