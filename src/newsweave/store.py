@@ -13,11 +13,12 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -25,7 +26,9 @@ from . import search as _search
 from ._errors import NotFoundError, StoreError
 from .group import GroupInput, Placement, StoryGrouper, TermWeights
 from .models import Article
-from .stream import Decision, Earlier, StreamGrouper
+from .stream import Decision, Earlier, StreamGrouper, group_text
+
+_Answer = TypeVar("_Answer")
 
 DB_ENV_VARIABLE = "NEWSWEAVE_DB"
 DEFAULT_DB_NAME = "newsweave.db"
@@ -585,29 +588,32 @@ class Store:
         """Stories matching `query` (names by all their spellings; `search.search`), and the line of each found story;
         answered again from memory while the store is unchanged (`search.AnswerCache`): the answer is shared, do
         not change it."""
-        version, question = self._read_only.data_version(), ("search", query, limit, offset)
-        answer = self._answers.get(version, question)
-        if answer is None:
-            reader = self._reader()
+        def answer(reader: sqlite3.Connection) -> tuple[_search.SearchPage, dict[str, StorySummary]]:
             found = _search.search(reader, query, limit=limit, offset=offset)
-            answer = found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
-            self._answers.put(version, question, answer)
-        return answer
+            return found, self._summaries_of(reader, [hit.story_id for hit in found.hits])
+
+        return self._kept_answer(("search", query, limit, offset), answer)
 
     def entity(self, name: str, *, limit: int = 50, offset: int = 0) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
         """What the stored briefs say of the entity `name` stands for (any spelling), and the line of each of its
         stories on the page (kept and shared as `search`'s answers); NotFoundError when no stored brief names it."""
-        version, question = self._read_only.data_version(), ("entity", name, limit, offset)
-        answer = self._answers.get(version, question)
-        if answer is None:
-            reader = self._reader()
+        def answer(reader: sqlite3.Connection) -> tuple[_search.EntityProfile, dict[str, StorySummary]]:
             entity_id = _search.find_entity(reader, name)
             if entity_id is None:
                 raise NotFoundError(f"no stored brief names {name!r}", where=str(self.path))
             profile = _search.entity_profile(reader, entity_id, limit=limit, offset=offset)
-            answer = profile, self._summaries_of(reader, profile.story_ids)
-            self._answers.put(version, question, answer)
-        return answer
+            return profile, self._summaries_of(reader, profile.story_ids)
+
+        return self._kept_answer(("entity", name, limit, offset), answer)
+
+    def _kept_answer(self, question: tuple, answer: Callable[[sqlite3.Connection], _Answer]) -> _Answer:
+        """The answer to `question` kept since the store last changed, else `answer` on this thread's reader, kept."""
+        version = self._read_only.data_version()
+        kept = self._answers.get(version, question)
+        if kept is None:
+            kept = answer(self._reader())
+            self._answers.put(version, question, kept)
+        return kept
 
     def _summaries_of(self, reader: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         if not story_ids:
@@ -763,7 +769,7 @@ class Store:
         ).fetchall()
         if rows:
             weights = self._stream.grouper.weights
-            weights.learn(weights.count([_join_title(r[2], r[1]) for r in rows]))
+            weights.learn(weights.count([group_text(r[2], r[1]) for r in rows]))
         self._last_seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
         self._new_since_save = len(rows)
 
@@ -782,7 +788,7 @@ class Store:
                 "WHERE story_id = ? AND duplicate_of IS NULL ORDER BY seq",
                 (story_id,),
             ).fetchall()
-            reports = [GroupInput(r[0], _join_title(r[2], r[1]), _date_or_none(r[3]), date.fromisoformat(r[4])) for r in rows]
+            reports = [GroupInput(r[0], group_text(r[2], r[1]), _date_or_none(r[3]), date.fromisoformat(r[4])) for r in rows]
             signatures = [np.frombuffer(r[5], dtype=np.uint64).copy() if r[5] is not None else None for r in rows]
             self._stream.reopen(story_id, reports, signatures)
 
@@ -883,10 +889,6 @@ def _stored_brief(db: sqlite3.Connection, story_id: str, version: int | None) ->
     if row is None:
         return None
     return StoredBrief(story_id, row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
-
-
-def _join_title(title: str | None, text: str) -> str:
-    return f"{title}\n{text}" if title else text
 
 
 def as_utc(when: datetime) -> datetime:

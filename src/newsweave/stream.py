@@ -185,7 +185,7 @@ def read_page(article: Article, num_perm: int | None = None) -> Page:
     needs no state of the stream, done in one go (in a worker process when there are several), its words found once."""
     text, reason, published = clean_for_corpus(article.text)
     words = corpus_words(text or article.text)
-    page = Page(text, reason, published, text_fingerprint(text, words))
+    page = Page(text, reason, published, text_fingerprint(text or article.text, words))
     if num_perm is None or reason is not None:
         return page
     return page._replace(signature=minhash_signature(text, num_perm, words if text else None),
